@@ -1,0 +1,50 @@
+"""What every flow needs: the settings (flow parameters override the environment) and the warehouse."""
+
+from __future__ import annotations
+
+import os
+
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from sqlalchemy import Engine
+
+from warehouse.db import engine_for, upgrade
+from zhaoshang.ingest import PassSummary
+from zhaoshang.settings import Settings, load_settings
+
+
+def settings_for(config: str | None, root: str | None, warehouse_url: str | None) -> Settings:
+    """Settings from the environment, with this run's parameters taking precedence."""
+    env = dict(os.environ)
+    for key, value in (("ZHAOSHANG_CONFIG", config), ("ZHAOSHANG_ROOT", root),
+                       ("ZHAOSHANG_WAREHOUSE_URL", warehouse_url)):
+        if value:
+            env[key] = value
+    settings = load_settings(env)
+    settings.ensure_layout()
+    return settings
+
+
+def open_warehouse(settings: Settings) -> Engine:
+    """The warehouse engine, migrated to the latest schema."""
+    engine = engine_for(settings.warehouse_url)
+    upgrade(engine)
+    return engine
+
+
+STATUS_ZH = {"loaded": "已入库", "rejected": "已退回", "duplicate": "重复", "superseded": "已被更正版本替代"}
+
+
+def publish_ingest_artifacts(summary: PassSummary) -> None:
+    """A table of per-file outcomes and a short markdown summary on the flow run."""
+    if summary.files:
+        create_table_artifact(
+            key="ingest-files",
+            table=[{"文件": f.name, "类型": f.kind, "结果": STATUS_ZH.get(f.status, f.status), "入库行数": f.rows_loaded,
+                    "错误": f.errors, "警告": f.warnings, "错误说明": f.explanation or ""} for f in summary.files],
+            description="本次处理的文件",
+        )
+    counts = ", ".join(f"{STATUS_ZH[s]} {summary.count(s)}" for s in STATUS_ZH if summary.count(s))
+    create_markdown_artifact(
+        key="ingest-summary",
+        markdown=f"**本次处理 {len(summary.files)} 个文件**：{counts or '收件箱为空'}",
+    )

@@ -1,0 +1,51 @@
+"""Inbox ingest: every waiting file through the gate into the warehouse (DESIGN §2–4)."""
+
+from __future__ import annotations
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from flows.common import open_warehouse, publish_ingest_artifacts, settings_for
+from zhaoshang import ingest as steps
+
+
+@task(cache_policy=NO_CACHE)
+def collect_waiting_files(settings, engine, settle_seconds: float):
+    """List the inbox and read every waiting file (duplicates recognised here)."""
+    return steps.collect(settings, engine, settle_seconds)
+
+
+@task(cache_policy=NO_CACHE)
+def check_files(batch, settings, engine):
+    """Stage every file and run the validation gate over the whole batch."""
+    return steps.check(batch, settings, engine)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def store_files(examined, duplicates, settings, engine, run_id: str):
+    """Archive or reject each original and load the batch in one transaction."""
+    return steps.store(examined, duplicates, settings, engine, run_id)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def refresh_dimensions(settings, engine):
+    """Sync groups, key enterprises and due dates from the zone configuration."""
+    steps.refresh_dimensions(settings, engine)
+
+
+@flow(name="ingest", log_prints=False)
+def ingest(config: str | None = None, root: str | None = None, warehouse_url: str | None = None,
+           settle_seconds: float = 0) -> steps.PassSummary:
+    """One pass over the inbox: collect → check → store → summarise."""
+    settings = settings_for(config, root, warehouse_url)
+    engine = open_warehouse(settings)
+    with steps.exclusive_pass(settings, engine):
+        batch, duplicates = collect_waiting_files(settings, engine, settle_seconds)
+        examined = check_files(batch, settings, engine)
+        outcomes = store_files(examined, duplicates, settings, engine, str(flow_run.id or "local"))
+        refresh_dimensions(settings, engine)
+    summary = steps.summarise(outcomes, engine)
+    publish_ingest_artifacts(summary)
+    get_run_logger().info("ingest pass: %d files, %s", len(summary.files), dict(steps.status_counts(summary)))
+    return summary

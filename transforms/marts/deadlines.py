@@ -1,0 +1,53 @@
+"""What was due and by when: one row per kind, subject and period (feeds mart_submission)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+
+IsWorkday = Callable[[dt.date], bool]
+DUE_COLUMNS = ["kind", "subject", "period", "due_at"]
+
+
+def first_workday_from(day: dt.date, is_workday: IsWorkday) -> dt.date:
+    """`day` itself if it is a working day, else the next one (遇节假日顺延)."""
+    while not is_workday(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def month_after(month: str) -> str:
+    """The month following "YYYY-MM"."""
+    year, mon = map(int, month.split("-"))
+    return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every month from `first` to `last` inclusive ("YYYY-MM")."""
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = month_after(month)
+    return months
+
+
+def monthly_deadline(month: str, day: int, is_workday: IsWorkday) -> dt.datetime:
+    """End of the due day of a month's report: the `day`th of the next month, moved past holidays."""
+    year, mon = map(int, month_after(month).split("-"))
+    due_day = first_workday_from(dt.date(year, mon, day), is_workday)
+    return dt.datetime.combine(due_day, dt.time(23, 59, 59))
+
+
+def monthly_reports_due(groups: Sequence[str], start_month: str, now: dt.datetime, day: int,
+                        is_workday: IsWorkday) -> pd.DataFrame:
+    """One row per group and month from `start_month` whose deadline has passed by `now`."""
+    last = f"{now.year:04d}-{now.month:02d}"
+    rows = [
+        ("月报", group, month, deadline)
+        for month in months_between(start_month, last)
+        if (deadline := monthly_deadline(month, day, is_workday)) < now
+        for group in groups
+    ]
+    return pd.DataFrame(rows, columns=DUE_COLUMNS)

@@ -1,0 +1,72 @@
+"""Per-kind shaping of a staged workbook into warehouse rows: who/which period, header, facts.
+
+Grain of each returned frame: one row per sheet row, `_row` being its Excel row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from transforms.findings import Finding
+from transforms.staging.workbook import StagedWorkbook
+
+# contract sheet → warehouse fact table, per kind
+FACT_SHEETS = {
+    "月报": {"对接企业": "fact_contact", "签约项目": "fact_signing", "经费支出": "fact_expense"},
+    "项目库": {"项目库": "project_snapshot"},
+}
+
+
+def basic_info(staged: StagedWorkbook) -> dict[str, object]:
+    """The 基本信息 fields of a staged workbook as a plain dict (empty if the sheet is missing)."""
+    basic = staged.sheets.get("基本信息")
+    if basic is None or basic.frame.empty:
+        return {}
+    return {k: (None if v != v else v) for k, v in basic.frame.iloc[0].items() if k != "_row"}
+
+
+def subject_and_period(staged: StagedWorkbook, received_at: dt.datetime) -> tuple[str | None, str | None]:
+    """Which submission a file is: (group, month) for 月报; the snapshot day for 项目库."""
+    if staged.kind == "月报":
+        info = basic_info(staged)
+        return info.get("group_code"), info.get("month")
+    if staged.kind == "项目库":
+        return "项目库", received_at.date().isoformat()
+    return None, None
+
+
+def monthly_header(staged: StagedWorkbook) -> dict[str, object]:
+    """The monthly_report row: group, month, reporter, phone, filed_on."""
+    info = basic_info(staged)
+    return {k: info.get(k) for k in ("group_code", "month", "reporter", "phone", "filed_on")}
+
+
+def fact_frames(staged: StagedWorkbook, received_at: dt.datetime) -> dict[str, pd.DataFrame]:
+    """Fact rows per warehouse table, with the submission's keys stamped on every row."""
+    frames = {}
+    info = basic_info(staged)
+    for sheet_name, table in FACT_SHEETS.get(staged.kind, {}).items():
+        part = staged.sheets.get(sheet_name)
+        frame = part.frame.drop(columns=["seq"], errors="ignore") if part is not None else pd.DataFrame()
+        if staged.kind == "月报":
+            frame = frame.assign(group_code=info.get("group_code"), month=info.get("month"))
+        elif staged.kind == "项目库":
+            frame = frame.assign(snapshot_at=received_at)
+        frames[table] = frame
+    return frames
+
+
+def duplicate_project_codes(staged: StagedWorkbook) -> list[Finding]:
+    """A project code listed twice in one library snapshot: every repeat is an error."""
+    part = staged.sheets.get("项目库")
+    if part is None or part.frame.empty or "project_code" not in part.frame:
+        return []
+    frame = part.frame
+    repeats = frame[frame["project_code"].notna() & frame.duplicated("project_code", keep="first")]
+    return [
+        Finding("error", part.name, int(row), part.positions["project_code"], "项目编号", code,
+                f"项目编号“{code}”在项目库中重复出现。", "每个项目只保留一行；编号不同的项目请改用新编号。")
+        for row, code in zip(repeats["_row"], repeats["project_code"])
+    ]

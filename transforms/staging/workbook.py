@@ -1,0 +1,91 @@
+"""Staging a whole submission: match its sheets to the contract and stage each one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from transforms.findings import Finding, file_error
+from transforms.staging.sheets import StagedSheet, stage_form, stage_table
+from zhaoshang.contract import WORKBOOKS, Workbook, header_key
+
+Rows = Sequence[Sequence[object]]
+
+# Sheet names that only one kind of workbook has: how a misplaced file is recognised.
+_SIGNATURE_SHEETS = {"对接企业": "月报", "签约项目": "月报", "经费支出": "月报", "项目进展": "周报",
+                     "手续办理": "周报", "问题清单": "周报", "项目库": "项目库", "评议得分": "述职评议"}
+
+
+@dataclass
+class StagedWorkbook:
+    """Every sheet of one submission after staging, plus file-level findings."""
+
+    kind: str
+    sheets: dict[str, StagedSheet] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def all_findings(self) -> list[Finding]:
+        """File-level and sheet-level findings together, in sheet order."""
+        return self.findings + [f for s in self.sheets.values() for f in s.findings]
+
+    @property
+    def rows_read(self) -> int:
+        return sum(s.rows_read for s in self.sheets.values())
+
+    @property
+    def rows_skipped(self) -> int:
+        return sum(len(s.skipped) for s in self.sheets.values())
+
+
+def sheet_lookup(sheets: Mapping[str, Rows]) -> dict[str, str]:
+    """Canonical sheet name → actual name, tolerating stray spaces and full-width forms."""
+    return {header_key(name): name for name in sheets}
+
+
+def guess_kind(sheets: Mapping[str, Rows]) -> str | None:
+    """Which kind of workbook these sheets look like, by their signature sheet names or headers."""
+    for name in sheets:
+        kind = _SIGNATURE_SHEETS.get(header_key(name))
+        if kind:
+            return kind
+    for rows in sheets.values():
+        keys = {header_key(v) for row in rows[:HEADER_PEEK] for v in row}
+        for kind, workbook in WORKBOOKS.items():
+            table = next((s for s in workbook.sheets if s.layout == "table"), None)
+            if table and sum(header_key(c.header) in keys for c in table.columns if c.required) >= 3:
+                return kind
+    return None
+
+
+HEADER_PEEK = 15
+
+
+def wrong_kind_finding(expected: Workbook, found_kind: str) -> Finding:
+    """The file sits in the wrong inbox folder: say what it looks like and where it belongs."""
+    found = WORKBOOKS[found_kind]
+    return file_error(
+        f"此文件看起来是“{found.title}”，却放在了“{expected.kind}”文件夹中。",
+        f"请把它放入 inbox/{found.kind}/ 文件夹。",
+    )
+
+
+def stage_workbook(sheets: Mapping[str, Rows], spec: Workbook, group_codes: dict[str, str]) -> StagedWorkbook:
+    """Stage every sheet the contract names; missing required sheets are file-level errors."""
+    staged = StagedWorkbook(kind=spec.kind)
+    guessed = guess_kind(sheets)
+    if guessed and guessed != spec.kind:
+        staged.findings.append(wrong_kind_finding(spec, guessed))
+        return staged
+    lookup = sheet_lookup(sheets)
+    for sheet in spec.sheets:
+        actual = lookup.get(header_key(sheet.name))
+        if actual is None:
+            if not sheet.optional:
+                staged.findings.append(file_error(
+                    f"缺少工作表“{sheet.name}”。",
+                    f"请使用“{spec.title}”模板；没有内容的工作表也请保留（只留表头）。",
+                ))
+            continue
+        stage = stage_form if sheet.layout == "form" else stage_table
+        staged.sheets[sheet.name] = stage(actual, sheets[actual], sheet, group_codes)
+    return staged  # other sheets (填报说明, notes, pivots) are allowed and not read

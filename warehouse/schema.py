@@ -1,0 +1,212 @@
+"""Warehouse tables (SQLAlchemy Core). Migrations in warehouse/migrations create them.
+
+Layers: the ledger (`ingested_file`, `file_finding`), staging facts loaded as submitted
+(one row per sheet row, with lineage: `file_id` → the file and its sha256, and
+`sheet_row`, the Excel row), small dimensions synced from the zone configuration on
+every pass, and the marts (views, see views.py) that reports and analysts read.
+Amounts: 万元 as NUMERIC(18,4), 元 as NUMERIC(18,2).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+metadata = MetaData()
+
+WAN = Numeric(18, 4, asdecimal=False)
+YUAN = Numeric(18, 2, asdecimal=False)
+
+
+def _lineage() -> list[Column]:
+    """Every fact row: which file it came from and which Excel row of its sheet."""
+    return [
+        Column("id", Integer, primary_key=True),
+        Column("file_id", Integer, ForeignKey("ingested_file.id"), nullable=False, index=True),
+        Column("sheet_row", Integer, nullable=False),
+    ]
+
+
+# One row per file seen in the inbox (loaded, rejected, duplicate or superseded).
+ingested_file = Table(
+    "ingested_file", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("original_name", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("subject", Text),  # group code, cadre name, 项目库, or the half-year's 述职评议
+    Column("period", String(16)),  # YYYY-MM, the week's Monday, YYYYHn, or the snapshot day
+    Column("status", String(16), nullable=False),  # loaded | rejected | duplicate | superseded
+    Column("rows_read", Integer, nullable=False, server_default="0"),
+    Column("rows_loaded", Integer, nullable=False, server_default="0"),
+    Column("rows_rejected", Integer, nullable=False, server_default="0"),
+    Column("rows_skipped", Integer, nullable=False, server_default="0"),
+    Column("errors", Integer, nullable=False, server_default="0"),
+    Column("warnings", Integer, nullable=False, server_default="0"),
+    Column("received_at", DateTime, nullable=False),  # arrival in the inbox (file mtime), office time
+    Column("processed_at", DateTime, nullable=False),
+    Column("stored_path", Text),  # archive/… or rejected/…, relative to the root
+    Column("explanation_path", Text),  # rejected/…_错误说明.xlsx
+    Column("superseded_by", Integer, ForeignKey("ingested_file.id")),
+    Column("duplicate_of", Integer, ForeignKey("ingested_file.id")),
+    Column("run_id", String(64)),
+)
+# The same bytes are accepted at most once, even if two passes race.
+Index(
+    "ux_ingested_file_accepted_sha", ingested_file.c.sha256, unique=True,
+    sqlite_where=text("status IN ('loaded', 'superseded')"),
+    postgresql_where=text("status IN ('loaded', 'superseded')"),
+)
+# At most one current (loaded) version per submission.
+Index(
+    "ux_ingested_file_current", ingested_file.c.kind, ingested_file.c.subject, ingested_file.c.period, unique=True,
+    sqlite_where=text("status = 'loaded' AND kind <> '项目库'"),
+    postgresql_where=text("status = 'loaded' AND kind <> '项目库'"),
+)
+
+# Every problem found in a file, and every row skipped and why (row conservation).
+file_finding = Table(
+    "file_finding", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("file_id", Integer, ForeignKey("ingested_file.id"), nullable=False, index=True),
+    Column("severity", String(8), nullable=False),  # error | warning | skipped
+    Column("sheet", Text),
+    Column("row", Integer),
+    Column("col", Integer),
+    Column("header", Text),
+    Column("value", Text),
+    Column("message", Text, nullable=False),
+    Column("fix", Text),
+)
+
+# ── monthly reports (DESIGN §3.1): one row per report, then one per sheet row ──
+monthly_report = Table(
+    "monthly_report", metadata,
+    Column("file_id", Integer, ForeignKey("ingested_file.id"), primary_key=True),
+    Column("group_code", String(32), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("reporter", Text),
+    Column("phone", Text),
+    Column("filed_on", Date),
+)
+
+fact_contact = Table(
+    "fact_contact", metadata, *_lineage(),
+    Column("group_code", String(32), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("enterprise", Text, nullable=False),
+    Column("region", Text, nullable=False),
+    Column("industry", Text, nullable=False),
+    Column("contact_date", Date, nullable=False),
+    Column("method", Text, nullable=False),
+    Column("contact_person", Text, nullable=False),
+    Column("content", Text),
+    Column("intended_wan", WAN),
+    Column("stage", Text, nullable=False),
+    Column("note", Text),
+)
+
+fact_signing = Table(
+    "fact_signing", metadata, *_lineage(),
+    Column("group_code", String(32), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("project_name", Text, nullable=False),
+    Column("enterprise", Text, nullable=False),
+    Column("signed_on", Date, nullable=False),
+    Column("agreement", Text, nullable=False),
+    Column("investment_wan", WAN, nullable=False),
+    Column("industry", Text, nullable=False),
+    Column("content", Text),
+    Column("planned_start", Date),
+    Column("liaison", Text),
+    Column("note", Text),
+)
+
+fact_expense = Table(
+    "fact_expense", metadata, *_lineage(),
+    Column("group_code", String(32), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("spent_on", Date, nullable=False),
+    Column("category", Text, nullable=False),
+    Column("amount_yuan", YUAN, nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("handler", Text, nullable=False),
+)
+
+# ── project library (DESIGN §3.3): every snapshot kept; "as of" = latest snapshot before ──
+project_snapshot = Table(
+    "project_snapshot", metadata, *_lineage(),
+    Column("snapshot_at", DateTime, nullable=False),
+    Column("project_code", String(32), nullable=False),
+    Column("project_name", Text, nullable=False),
+    Column("builder", Text, nullable=False),
+    Column("group_code", String(32), nullable=False),
+    Column("industry", Text, nullable=False),
+    Column("project_type", Text, nullable=False),
+    Column("planned_wan", WAN, nullable=False),
+    Column("planned_start", Date),
+    Column("planned_finish", Date),
+    Column("cadre", Text, nullable=False),
+    Column("leader", Text),
+    Column("status", Text, nullable=False),
+)
+Index("ix_project_snapshot_code", project_snapshot.c.project_code, project_snapshot.c.snapshot_at)
+
+# ── dimensions synced from the zone configuration on every pass ──
+dim_group = Table(
+    "dim_group", metadata,
+    Column("group_code", String(32), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("budget_yuan", YUAN, nullable=False),
+)
+
+# A contact is a key-enterprise contact when its enterprise name contains `pattern`
+# (a configured key-enterprise name or one of its aliases).
+dim_key_enterprise = Table(
+    "dim_key_enterprise", metadata,
+    Column("pattern", Text, primary_key=True),
+    Column("enterprise", Text, nullable=False),
+)
+
+# What was due, and by when (office time): one row per kind, subject and period.
+submission_due = Table(
+    "submission_due", metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("subject", Text, primary_key=True),
+    Column("period", String(16), primary_key=True),
+    Column("due_at", DateTime, nullable=False),
+)
+
+# Mail: one row per message, so a mail is sent exactly once and retried until it is.
+mail_delivery = Table(
+    "mail_delivery", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_key", Text, nullable=False, unique=True),  # what makes two mails the same mail
+    Column("subject", Text, nullable=False),
+    Column("recipients", Text, nullable=False),  # comma-separated addresses
+    Column("eml_path", Text, nullable=False),  # outbox/…eml, relative to the root
+    Column("status", String(16), nullable=False),  # queued | sent | written (outbox only)
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("sent_at", DateTime),
+)
+
+FACT_TABLES = {
+    "对接企业": fact_contact,
+    "签约项目": fact_signing,
+    "经费支出": fact_expense,
+    "项目库": project_snapshot,
+}

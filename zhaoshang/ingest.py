@@ -1,0 +1,213 @@
+"""One ingest pass, step by step (the Prefect flow in flows/ingest.py calls these).
+
+collect  – list the inbox, read bytes, recognise duplicates and left-overs of a crash
+check    – stage every file and run the gate (suites once per sheet kind, then rules)
+store    – place originals (archive/ or rejected/ + explanation), then record the batch
+           in one transaction, then clear the inbox
+The order makes a crash harmless: until the transaction commits, the inbox still holds
+the file and the next pass redoes the work; after it commits, the next pass only
+finishes clearing the inbox.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pandas as pd
+from filelock import FileLock
+from sqlalchemy import Engine, func, select, text
+
+from transforms.marts.deadlines import monthly_reports_due
+from transforms.marts.dimensions import group_rows, key_enterprise_patterns
+from warehouse import load
+from warehouse.schema import FACT_TABLES, fact_signing, ingested_file
+from zhaoshang import gate, inbox
+from zhaoshang.explain import write_explanation
+from zhaoshang.gate import Examined
+from zhaoshang.settings import Settings
+from zhaoshang.workcalendar import is_workday
+
+log = logging.getLogger(__name__)
+SUPPORTED_KINDS = ("月报", "项目库")
+PG_INGEST_LOCK = 727002
+
+
+@dataclass
+class FileResult:
+    """One line of the pass report."""
+
+    name: str
+    kind: str
+    status: str
+    rows_loaded: int = 0
+    errors: int = 0
+    warnings: int = 0
+    explanation: str | None = None
+    first_problem: str = ""
+
+
+@dataclass
+class PassSummary:
+    """What one ingest pass did."""
+
+    files: list[FileResult] = field(default_factory=list)
+    table_rows: dict[str, int] = field(default_factory=dict)
+    left_for_later: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(f.status == status for f in self.files)
+
+
+@contextmanager
+def exclusive_pass(settings: Settings, engine: Engine, timeout: float = 600) -> Iterator[None]:
+    """Only one ingest pass at a time: a lock file in the root, plus an advisory lock on PostgreSQL."""
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(settings.state_dir / "ingest.lock", timeout=timeout):
+        if engine.dialect.name != "postgresql":
+            yield
+            return
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": PG_INGEST_LOCK})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_INGEST_LOCK})
+                conn.commit()
+
+
+def collect(settings: Settings, engine: Engine, settle_seconds: float = 0
+            ) -> tuple[list[Examined], list[tuple[inbox.InboxFile, load.Outcome]]]:
+    """Read every waiting file; duplicates of accepted files become outcomes at once."""
+    waiting = [f for f in inbox.list_inbox(settings, settle_seconds) if f.kind in SUPPORTED_KINDS]
+    read = [(f, got) for f in waiting if (got := gate.read_file(f)) is not None]
+    accepted = load.accepted_file_ids(engine, {sha for _, (_, sha) in read})
+    fresh, duplicates, seen = [], [], set()
+    for file, (data, sha) in read:
+        if sha in accepted and _is_leftover(settings, file, accepted[sha]):
+            inbox.remove_from_inbox(file.path)  # committed before a crash; only the clean-up was missing
+        elif sha in accepted or sha in seen:
+            duplicates.append((file, _duplicate(settings, file, data, sha, accepted.get(sha))))
+        else:
+            seen.add(sha)
+            fresh.append(Examined(file, data, sha))
+    return fresh, duplicates
+
+
+def _is_leftover(settings: Settings, file: inbox.InboxFile, known: tuple[int, str | None, str]) -> bool:
+    """True when this inbox file is the very one an earlier pass archived (same name, copy present)."""
+    _, stored, name = known
+    return name == file.name and stored is not None and (settings.root / stored).exists()
+
+
+def _duplicate(settings: Settings, file: inbox.InboxFile, data: bytes, sha: str,
+               known: tuple[int, str | None, str] | None) -> load.Outcome:
+    """The outcome for a file whose bytes were already accepted."""
+    destination = inbox.archive_path(settings, "重复文件", None, inbox.stored_name(file.name, file.received_at, sha))
+    inbox.place_copy(data, destination)
+    return load.Outcome(sha256=sha, original_name=file.name, kind=file.kind, status="duplicate",
+                        received_at=file.received_at, stored_path=inbox.relative(settings, destination),
+                        duplicate_of=known[0] if known else None)
+
+
+def check(batch: list[Examined], settings: Settings, engine: Engine) -> list[Examined]:
+    """Stage every file and run the whole gate over the batch."""
+    codes = gate.group_codes(settings)
+    examined = [gate.examine(e.file, e.data, e.sha, codes) for e in batch]
+    gate.check_batch(examined, settings, earlier_signings(engine))
+    return examined
+
+
+def earlier_signings(engine: Engine) -> pd.DataFrame:
+    """Current signings in the warehouse: group_code, month, enterprise (for the 已签约 rule)."""
+    query = (select(fact_signing.c.group_code, fact_signing.c.month, fact_signing.c.enterprise)
+             .join(ingested_file, ingested_file.c.id == fact_signing.c.file_id)
+             .where(ingested_file.c.status == "loaded"))
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(query).all(), columns=["group_code", "month", "enterprise"])
+
+
+def outcome_of(examined: Examined, settings: Settings) -> load.Outcome:
+    """Place the original where it belongs (and its explanation) and describe it for the ledger."""
+    file, staged = examined.file, examined.staged
+    subject, period = gate.describe_period(staged, file.received_at)
+    name = inbox.stored_name(file.name, file.received_at, examined.sha)
+    outcome = load.Outcome(
+        sha256=examined.sha, original_name=file.name, kind=file.kind, status="loaded",
+        received_at=file.received_at, stored_path="", subject=subject, period=period,
+        rows_read=staged.rows_read if staged else 0, rows_skipped=staged.rows_skipped if staged else 0,
+        findings=examined.findings, skipped=gate.skipped_rows(staged),
+    )
+    if examined.accepted:
+        destination = inbox.archive_path(settings, file.kind, period, name)
+        inbox.place_copy(examined.data, destination)
+        outcome.stored_path = inbox.relative(settings, destination)
+        outcome.facts = gate.submissions.fact_frames(staged, file.received_at)
+        if file.kind == "月报":
+            outcome.header = gate.submissions.monthly_header(staged)
+        return outcome
+    destination = inbox.rejected_path(settings, file.kind, name)
+    inbox.place_copy(examined.data, destination)
+    explanation = destination.with_name(destination.stem + "_错误说明.xlsx")
+    write_explanation(destination, examined.findings, explanation,
+                      sheets=gate.readers.sheet_rows(examined.raw) if examined.raw else None)
+    outcome.status = "rejected"
+    outcome.rows_rejected = gate.rows_with_errors(examined)
+    outcome.stored_path = inbox.relative(settings, destination)
+    outcome.explanation_path = inbox.relative(settings, explanation)
+    return outcome
+
+
+def store(examined: Sequence[Examined], duplicates: Sequence[tuple[inbox.InboxFile, load.Outcome]],
+          settings: Settings, engine: Engine, run_id: str) -> list[load.Outcome]:
+    """Place originals, record the whole batch in one transaction, then clear the inbox."""
+    outcomes = [outcome_of(e, settings) for e in examined] + [o for _, o in duplicates]
+    duplicate_paths = [f.path for f, _ in duplicates]
+    if outcomes:
+        load.record_outcomes(engine, outcomes, run_id, settings.now())
+    for e in examined:
+        inbox.remove_from_inbox(e.file.path)
+    for duplicate_file in duplicate_paths:
+        inbox.remove_from_inbox(duplicate_file)
+    return outcomes
+
+
+def refresh_dimensions(settings: Settings, engine: Engine) -> None:
+    """Sync groups, key-enterprise patterns and what was due from the configuration."""
+    groups = group_rows([(g.code, g.name, g.budget_yuan) for g in settings.groups])
+    names = [name for g in settings.groups for name in g.key_enterprises]
+    due = monthly_reports_due([g.code for g in settings.groups], settings.zone.reporting_start,
+                              settings.now(), settings.deadlines.monthly_day, is_workday)
+    load.replace_dimensions(engine, groups, key_enterprise_patterns(names, settings.aliases), due)
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    """Rows per fact table (all versions) — for the pass summary."""
+    with engine.connect() as conn:
+        return {table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in (ingested_file, *dict.fromkeys(FACT_TABLES.values()))}
+
+
+def summarise(outcomes: Sequence[load.Outcome], engine: Engine) -> PassSummary:
+    """The pass report: one line per file (its final ledger status) plus rows per table."""
+    with engine.connect() as conn:
+        final = dict(conn.execute(select(ingested_file.c.id, ingested_file.c.status).where(
+            ingested_file.c.id.in_([o.file_id for o in outcomes if o.file_id is not None]))).all())
+    files = [
+        FileResult(o.original_name, o.kind, final.get(o.file_id, o.status), o.rows_loaded,
+                   sum(f.severity == "error" for f in o.findings), sum(f.severity == "warning" for f in o.findings),
+                   o.explanation_path,
+                   next((f.describe() for f in o.findings if f.severity == "error"), ""))
+        for o in sorted(outcomes, key=lambda o: (o.kind, o.received_at))
+    ]
+    return PassSummary(files=files, table_rows=table_counts(engine))
+
+
+def status_counts(summary: PassSummary) -> Counter:
+    """How many files ended in each status."""
+    return Counter(f.status for f in summary.files)
+

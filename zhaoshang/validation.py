@@ -1,0 +1,201 @@
+"""The validation gate: Great Expectations suites (reviewed JSON in expectations/) per sheet kind.
+
+Suites are generated from the contract (`suite_document`) and committed; a test keeps
+the committed JSON equal to what the contract implies, so a reviewer reads a diff of
+the JSON whenever a rule changes. Roster and group look-ups are suite parameters
+(`{"$PARAMETER": "roster"}`), filled from the zone configuration at run time.
+
+Validation runs once per sheet kind over every file of a pass (rows of all files in
+one frame, keyed by `_key`), because one GX call costs ~100 ms whatever its size.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from transforms.findings import Finding
+from transforms.staging.sheets import StagedSheet
+from transforms.staging.workbook import StagedWorkbook
+from zhaoshang.contract import REGIONS, WORKBOOKS, Column, Sheet
+from zhaoshang.settings import PROJECT_DIR, Settings
+
+EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
+log = logging.getLogger(__name__)
+
+_SEVERITY = {"critical": "error", "warning": "warning", "info": "warning"}
+
+
+def _expectation(kind: str, column: Column, message: str, fix: str, **kwargs: object) -> dict:
+    """One expectation as GX serialises it, with the Chinese message and fix in meta."""
+    return {
+        "type": kind,
+        "kwargs": {"column": column.field, **kwargs},
+        "meta": {"header": column.header, "message": message, "fix": fix},
+        "severity": "critical",
+    }
+
+
+def column_expectations(column: Column) -> list[dict]:
+    """The expectations one contract column implies."""
+    out = []
+    if column.required:
+        out.append(_expectation("expect_column_values_to_not_be_null", column,
+                                f"必填项“{column.header}”未填写。", f"请填写“{column.header}”。"))
+    if column.type == "enum":
+        out.append(_expectation("expect_column_values_to_be_in_set", column,
+                                f"“{column.header}”的值不在可选范围内。",
+                                "请从下拉列表中选择：" + "、".join(column.enum) + "。",
+                                value_set=list(column.enum)))
+    elif column.type == "region":
+        out.append(_expectation("expect_column_values_to_be_in_set", column,
+                                "所在地区不是省级行政区名称。",
+                                "请填写省级行政区名称（如 吉林省、北京市、内蒙古自治区），境外企业填“境外”。",
+                                value_set=list(REGIONS)))
+    elif column.type == "person":
+        out.append(_expectation("expect_column_values_to_be_in_set", column,
+                                f"“{column.header}”不在人员名单中。",
+                                "请填写人员名单中的姓名（核对错别字）；如是新同事，请联系投资促进局更新名单。",
+                                value_set={"$PARAMETER": "roster"}))
+    elif column.type == "group":
+        out.append(_expectation("expect_column_values_to_be_in_set", column,
+                                "工作组名称无法识别。",
+                                "请填写工作组全称：" + "、".join(_DEFAULT_GROUP_HINT) + "。",
+                                value_set={"$PARAMETER": "group_codes"}))
+    elif column.type in ("wan", "yuan"):
+        out.append(_expectation("expect_column_values_to_be_between", column,
+                                f"“{column.header}”不能为负数。", "请填写不小于 0 的金额。", min_value=0))
+    elif column.type == "score":
+        out.append(_expectation("expect_column_values_to_be_between", column,
+                                "评议得分应在 0–100 之间。", "请填写 0–100 之间的分数。", min_value=0, max_value=100))
+    return out
+
+
+_DEFAULT_GROUP_HINT = ("清洁能源和新型建材组", "装备制造组", "玉米深加工组")
+
+
+def suite_document(sheet: Sheet) -> dict:
+    """The reviewed JSON of a sheet's suite, as committed in expectations/."""
+    return {
+        "name": sheet.suite,
+        "meta": {"sheet": sheet.name, "notes": "Generated from zhaoshang/contract.py; review changes in the diff."},
+        "expectations": [e for c in sheet.columns for e in column_expectations(c)],
+    }
+
+
+def all_sheets() -> Iterable[Sheet]:
+    """Every sheet of every workbook kind (a shared sheet such as 基本信息 once per kind)."""
+    for workbook in WORKBOOKS.values():
+        yield from workbook.sheets
+
+
+def write_suites(directory: Path = EXPECTATIONS_DIR) -> list[Path]:
+    """(Re)write every suite's JSON from the contract; used when a rule changes."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for sheet in all_sheets():
+        path = directory / f"{sheet.suite}.json"
+        path.write_text(json.dumps(suite_document(sheet), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+@cache
+def _context():
+    """An ephemeral GX context with one pandas data source (created once per process)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context.data_sources.add_pandas("submissions").add_dataframe_asset("rows").add_batch_definition_whole_dataframe("all")
+
+
+@cache
+def load_suite(name: str):
+    """The committed suite `name` from expectations/ as a GX ExpectationSuite."""
+    import great_expectations as gx
+
+    document = json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    return gx.ExpectationSuite(**document)
+
+
+def suite_parameters(settings: Settings) -> dict[str, list[str]]:
+    """Run-time values of the suites' parameters, from the zone configuration."""
+    return {"roster": [p.name for p in settings.people], "group_codes": [g.code for g in settings.groups]}
+
+
+def validate_rows(frame: pd.DataFrame, suite_name: str, parameters: dict[str, list[str]]) -> list[tuple[int, str, dict]]:
+    """Run a suite over rows keyed by `_key`; return (key, field, expectation meta+severity) per failing cell."""
+    if frame.empty:
+        return []
+    suite = load_suite(suite_name)
+    present = set(frame.columns)
+    missing_columns = {e.column for e in suite.expectations if getattr(e, "column", None) not in present}
+    if missing_columns:
+        # a required column absent from the file is reported by staging; validate what is there
+        frame = frame.assign(**{c: None for c in missing_columns if c})
+    batch = _context().get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(
+        suite,
+        expectation_parameters=parameters,
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["_key"],
+                       "return_unexpected_index_query": False},
+    )
+    failures = []
+    for outcome in result.results:
+        config = outcome.expectation_config
+        column = config.kwargs["column"]
+        if column in missing_columns:
+            continue
+        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+            raise RuntimeError(f"expectation {config.type} on {column} raised: {outcome.exception_info}")
+        meta = dict(config.meta or {}) | {"severity": _SEVERITY.get(str(getattr(config, "severity", "critical")).split(".")[-1].lower(), "error")}
+        for item in outcome.result.get("unexpected_index_list") or []:
+            failures.append((int(item["_key"]), column, meta))
+    return failures
+
+
+def suite_findings(staged: Sequence[StagedWorkbook], sheet: Sheet, parameters: dict[str, list[str]]) -> dict[int, list[Finding]]:
+    """Validate one sheet kind across many staged files at once; findings per file index."""
+    parts = [(i, wb.sheets[sheet.name]) for i, wb in enumerate(staged) if sheet.name in wb.sheets]
+    frames = [part.frame.assign(_file=i) for i, part in parts if not part.frame.empty]
+    if not frames:
+        return {}
+    rows = pd.concat(frames, ignore_index=True)
+    rows["_key"] = range(len(rows))
+    out: dict[int, list[Finding]] = {}
+    for key, field, meta in validate_rows(rows, sheet.suite, parameters):
+        record = rows.iloc[key]
+        part = staged[int(record["_file"])].sheets[sheet.name]
+        row, col = _cell_of(part, int(record["_row"]), field)
+        if (int(record["_row"]), field) in part.unreadable:
+            continue  # staging already explained why this cell could not be read
+        value = record[field]
+        out.setdefault(int(record["_file"]), []).append(Finding(
+            meta["severity"], part.name, row, col, meta.get("header", field),
+            "" if value is None or value != value else _display_value(value), meta["message"], meta.get("fix", ""),
+        ))
+    return out
+
+
+def _cell_of(part: StagedSheet, row: int, field: str) -> tuple[int | None, int | None]:
+    """Excel (row, col) of a field: per-field rows on form sheets, `_row` on tables."""
+    position = part.positions.get(field)
+    if isinstance(position, tuple):
+        return position
+    return (row or None), position
+
+
+def _display_value(value: object) -> str:
+    """A normalised value as text for the explanation."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
