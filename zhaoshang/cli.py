@@ -22,8 +22,9 @@ STATUS_ZH = {"loaded": "已入库", "rejected": "已退回", "duplicate": "重�
 def _print_summary(summary, root: Path) -> None:
     """The pass report as a terminal table plus where to look next."""
     table = Table(title="本次处理的文件", show_lines=False)
-    for column in ("文件", "类型", "结果", "入库行数", "错误", "警告"):
-        table.add_column(column)
+    table.add_column("文件", overflow="fold")
+    for column in ("类型", "结果", "入库行数", "错误", "警告"):
+        table.add_column(column, no_wrap=True)
     for f in summary.files:
         table.add_row(f.name, f.kind, STATUS_ZH.get(f.status, f.status), str(f.rows_loaded), str(f.errors), str(f.warnings))
     console.print(table)

@@ -76,14 +76,21 @@ def examine(file: InboxFile, data: bytes, sha: str, codes: dict[str, str]) -> Ex
     sheets = readers.sheet_rows(raw)
     if raw.format == "csv" and ".csv" not in spec.extensions:
         guessed = guess_kind(sheets)
-        examined.findings.append(
-            wrong_kind_finding(spec, guessed) if guessed and guessed != spec.kind else
-            file_error(f"“{spec.title}”须为 Excel 工作簿（.xlsx 或 .xls），不接受 CSV 文件。",
-                       f"请下载“{spec.title}”模板填写后，以 .xlsx 格式放入。"))
+        examined.findings.append(wrong_kind_finding(spec, guessed) if guessed and guessed != spec.kind
+                                 else not_a_workbook(spec, file.path.suffix.lower()))
         return examined
     examined.staged = stage_workbook(sheets, spec, codes)
     examined.findings.extend(examined.staged.all_findings())
     return examined
+
+
+def not_a_workbook(spec, suffix: str) -> Finding:
+    """A text/CSV file where an Excel workbook is required."""
+    if suffix in (".xlsx", ".xls"):
+        message = f"文件名是 {suffix}，但内容是纯文本，不是 Excel 工作簿。"
+    else:
+        message = f"“{spec.title}”须为 Excel 工作簿（.xlsx 或 .xls），不接受 CSV 或文本文件。"
+    return file_error(message, f"请下载“{spec.title}”模板，在 Excel 或 WPS 中填写后以 .xlsx 格式保存再放入。")
 
 
 def check_batch(batch: Sequence[Examined], settings: Settings, earlier_signings: pd.DataFrame) -> None:

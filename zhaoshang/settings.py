@@ -154,10 +154,9 @@ class Settings(BaseModel):
     # ── the clock ──
     def now(self) -> dt.datetime:
         """Current time in Asia/Shanghai, naive (the warehouse stores office-local times)."""
-        real = dt.datetime.now(TIMEZONE).replace(tzinfo=None)
         if self.today_override is None:
-            return real
-        return dt.datetime.combine(self.today_override, real.time())
+            return dt.datetime.now(TIMEZONE).replace(tzinfo=None, microsecond=0)
+        return dt.datetime.combine(self.today_override, dt.time(9, 0))  # a fixed clock: runs repeat exactly
 
     def today(self) -> dt.date:
         return self.now().date()

@@ -34,7 +34,7 @@ from openpyxl.writer.excel import ExcelWriter
 from zhaoshang import contract
 from zhaoshang.settings import TIMEZONE, Group, Settings
 
-DEMO_TODAY = dt.date(2021, 9, 6)  # the demo's "today": the August reports are due today
+DEMO_TODAY = dt.date(2021, 9, 8)  # the August reports were due on Monday 2021-09-06
 YEAR = 2021
 MONTHS = tuple(range(1, 9))
 LIBRARY_RECEIVED = dt.datetime(2021, 6, 1, 9, 0)
@@ -217,6 +217,10 @@ HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 
 
 # ── the plan: what each group did in each month ─────────────────────────────
+Row = dict[str, object]  # one sheet row keyed by contract.Column.field, canonical values
+Schedule = dict[int, list[ProjectSeed]]  # month -> projects signed that month
+
+
 @dataclass(frozen=True)
 class Team:
     """A group with the people who fill its reports."""
@@ -235,11 +239,11 @@ class MonthReport:
 
     team: Team
     month: int
-    contacts: list[dict[str, object]]
-    signings: list[dict[str, object]]
-    expenses: list[dict[str, object]]
+    contacts: list[Row]
+    signings: list[Row]
+    expenses: list[Row]
 
-    def records(self, sheet_name: str) -> list[dict[str, object]]:
+    def records(self, sheet_name: str) -> list[Row]:
         """The rows of one table sheet."""
         return {"对接企业": self.contacts, "签约项目": self.signings, "经费支出": self.expenses}[sheet_name]
 
@@ -248,7 +252,7 @@ class MonthReport:
 class DemoYear:
     """The whole demo: the library snapshot and every group-month (submitted or not)."""
 
-    library: list[dict[str, object]]
+    library: list[Row]
     reports: list[MonthReport]
 
 
@@ -261,7 +265,7 @@ class EnterpriseState:
     closed: set[str] = field(default_factory=set)
 
 
-Override = Callable[[object], object]
+Override = Callable[[object], object]  # a planned quirk or mistake: canonical value -> written value
 
 
 @dataclass(frozen=True)
@@ -318,7 +322,8 @@ def make_team(settings: Settings, group: Group, index: int) -> Team:
     reporter = secretary or (members[0] if members else "招商专员")
     cadres = [p.name for p in people if "cadre" in p.roles] or [p.name for p in settings.people_with("cadre")]
     phone = f"0482-826{index + 1}{(index + 1) * 137 % 1000:03d}"
-    return Team(group, index, reporter, tuple(members or [reporter]), tuple(cadres or members or [reporter]), phone)
+    members = members or [reporter]
+    return Team(group, index, reporter, tuple(members), tuple(cadres or members), phone)
 
 
 def enterprises_of(group: Group) -> list[Enterprise]:
@@ -344,10 +349,10 @@ def projects_of(group: Group) -> list[ProjectSeed]:
     ]
 
 
-def signing_schedule(rng: random.Random, team: Team) -> dict[int, list[ProjectSeed]]:
+def signing_schedule(rng: random.Random, team: Team) -> Schedule:
     """Which projects the group signs in which month (at most two a month)."""
     code = team.group.code
-    schedule: dict[int, list[ProjectSeed]] = {m: [] for m in MONTHS}
+    schedule: Schedule = {m: [] for m in MONTHS}
     allowed = [m for m in MONTHS if (code, m) not in NO_VALID_FILE]
     for seed in sorted((s for s in projects_of(team.group) if s.signer), key=lambda s: s.month is None):
         open_months = [m for m in allowed if len(schedule[m]) < 2]
@@ -364,7 +369,7 @@ def library_status(seed: ProjectSeed, sign_month: int | None) -> str:
     return "在建" if sign_month <= 2 else "已签约"
 
 
-def planned_dates(seed: ProjectSeed, status: str, sign_month: int | None) -> tuple[dt.date | None, dt.date | None]:
+def planned_dates(seed: ProjectSeed, status: str, sign_month: int | None) -> tuple[dt.date | None, ...]:
     """Planned start and finish dates as the library records them."""
     if status == "已终止":
         return None, None
@@ -376,10 +381,10 @@ def planned_dates(seed: ProjectSeed, status: str, sign_month: int | None) -> tup
     return start, dt.date(YEAR + 1, start.month, 28)
 
 
-def library_rows(settings: Settings, teams: list[Team], schedules: dict[str, dict[int, list[ProjectSeed]]]) -> list[dict[str, object]]:
+def library_rows(settings: Settings, teams: list[Team], schedules: dict[str, Schedule]) -> list[Row]:
     """The project library: one row per project, codes KFQ2021-001 … across the groups."""
     leaders = [p.name for p in settings.people_with("leader")] or [None]
-    rows: list[dict[str, object]] = []
+    rows: list[Row] = []
     for team in teams:
         month_of = {s.name: m for m, seeds in schedules[team.group.code].items() for s in seeds}
         for i, seed in enumerate(s for s in projects_of(team.group) if s.in_library):
@@ -395,7 +400,7 @@ def library_rows(settings: Settings, teams: list[Team], schedules: dict[str, dic
     return rows
 
 
-def signing_row(rng: random.Random, team: Team, seed: ProjectSeed, day: dt.date, liaison: str) -> dict[str, object]:
+def signing_row(rng: random.Random, seed: ProjectSeed, day: dt.date, liaison: str) -> Row:
     """One signed agreement."""
     amount = seed.signed_wan or seed.planned_wan
     supplement = seed.agreement == "补充协议"
@@ -408,7 +413,7 @@ def signing_row(rng: random.Random, team: Team, seed: ProjectSeed, day: dt.date,
     }
 
 
-def signing_contact(rng: random.Random, team: Team, seed: ProjectSeed, day: dt.date) -> dict[str, object]:
+def signing_contact(rng: random.Random, team: Team, seed: ProjectSeed, day: dt.date) -> Row:
     """The contact row that records a signing ceremony."""
     return {
         "enterprise": seed.signer[0], "region": seed.signer[1], "industry": seed.industry, "contact_date": day,
@@ -429,34 +434,42 @@ def next_stage(rng: random.Random, state: EnterpriseState, name: str, may_end: b
     return contract.CONTACT_STAGES[level]
 
 
-def plain_contact(rng: random.Random, team: Team, firm: Enterprise, day: dt.date, state: EnterpriseState, may_end: bool) -> dict[str, object]:
+def plain_contact(
+    rng: random.Random, team: Team, firm: Enterprise, day: dt.date, state: EnterpriseState, may_end: bool
+) -> Row:
     """One ordinary contact with an enterprise."""
     stage = next_stage(rng, state, firm.name, may_end)
     intent = state.intent.setdefault(firm.name, rng.choice(INTENT_WAN))
+    method = rng.choices(contract.CONTACT_METHODS, weights=METHOD_WEIGHTS)[0]
     return {
         "enterprise": firm.name, "region": firm.region, "industry": firm.industry, "contact_date": day,
-        "method": rng.choices(contract.CONTACT_METHODS, weights=METHOD_WEIGHTS)[0],
+        "method": "电话视频" if firm.region == contract.ABROAD else method,  # no travel abroad in 2021
         "contact_person": rng.choice(team.members), "content": STAGE_NOTES[stage].format(industry=firm.industry),
         "intended_wan": None if stage == "初步接触" and rng.random() < 0.6 else intent,
         "stage": stage, "note": rng.choice((None, None, None, "分管领导带队", "已报送企业需求清单")),
     }
 
 
-def contact_rows(rng: random.Random, team: Team, month: int, pool: list[Enterprise], state: EnterpriseState, seeds: list[ProjectSeed], days: list[dt.date]) -> list[dict[str, object]]:
-    """The month's contacts: 3–9 rows, signing ceremonies included, in date order."""
+def contact_rows(
+    rng: random.Random, team: Team, month: int, pool: list[Enterprise], state: EnterpriseState,
+    seeds: list[ProjectSeed], days: list[dt.date],
+) -> list[Row]:
+    """The month's ordinary contacts (3–7 rows) with enterprises not signing this month."""
     signers = {s.signer[0] for s in seeds}
     candidates = [e for e in pool if e.name not in state.closed | signers]
     count = rng.randint(3, 4) if month == 2 else rng.randint(3, 7)
-    all_signers = {s.signer[0] for s in projects_of(team.group) if s.signer}
+    future_signers = {s.signer[0] for s in projects_of(team.group) if s.signer}  # talks with these never end
     rows = [
-        plain_contact(rng, team, firm, rng.choice(days), state, firm.name not in all_signers)
+        plain_contact(rng, team, firm, rng.choice(days), state, may_end=firm.name not in future_signers)
         for firm in rng.sample(candidates, min(count, len(candidates)))
     ]
     state.closed |= signers
     return rows
 
 
-def expense_rows(rng: random.Random, team: Team, month: int, days: list[dt.date], trips: list[str], target: float) -> list[dict[str, object]]:
+def expense_rows(
+    rng: random.Random, team: Team, month: int, days: list[dt.date], trips: list[str], target: float
+) -> list[Row]:
     """The month's spending: 2–6 rows adding up to about `target` yuan."""
     count = rng.randint(2, 3) if month == 2 else rng.randint(2, 6)
     categories = expense_categories(rng, count)
@@ -494,13 +507,13 @@ def expense_purpose(rng: random.Random, team: Team, category: str, trips: list[s
     }[category]
 
 
-def numbered(rows: list[dict[str, object]], date_field: str) -> list[dict[str, object]]:
+def numbered(rows: list[Row], date_field: str) -> list[Row]:
     """Rows in date order with 序号 1, 2, …"""
     rows = sorted(rows, key=lambda r: r[date_field])
     return [{**row, "seq": i} for i, row in enumerate(rows, 1)]
 
 
-def team_year(rng: random.Random, team: Team, schedule: dict[int, list[ProjectSeed]], cadre_of: dict[str, str]) -> list[MonthReport]:
+def team_year(rng: random.Random, team: Team, schedule: Schedule, cadre_of: dict[str, str]) -> list[MonthReport]:
     """The group's eight months, talks carrying over from month to month."""
     pool = enterprises_of(team.group)
     pool += [Enterprise(s.signer[0], s.signer[1], s.industry) for s in projects_of(team.group)
@@ -511,7 +524,7 @@ def team_year(rng: random.Random, team: Team, schedule: dict[int, list[ProjectSe
     for month in MONTHS:
         days, seeds = workdays(YEAR, month), schedule[month]
         sign_days = sorted(rng.choice(days) for _ in seeds)
-        signings = [signing_row(rng, team, s, d, cadre_of.get(s.name, team.cadres[0])) for s, d in zip(seeds, sign_days)]
+        signings = [signing_row(rng, s, d, cadre_of.get(s.name, team.cadres[0])) for s, d in zip(seeds, sign_days)]
         contacts = contact_rows(rng, team, month, pool, state, seeds, days)
         contacts += [signing_contact(rng, team, s, d) for s, d in zip(seeds, sign_days)]
         trips = [c["region"] for c in contacts if c["method"] == "上门拜访" and c["region"] != contract.ABROAD]
@@ -574,7 +587,8 @@ def received_on_time(rng: random.Random, month: int) -> dt.datetime:
     """A working-hours moment on the 2nd–5th of the next month (later only if those are holidays)."""
     days = workdays(YEAR, month + 1)
     choices = [d for d in days if 2 <= d.day <= 5] or [next(d for d in days if d.day > 5)]
-    return dt.datetime.combine(rng.choice(choices), dt.time(rng.choice((9, 10, 11, 14, 15, 16)), rng.randint(0, 59)))
+    hour, minute = rng.choice((9, 10, 11, 14, 15, 16)), rng.randint(0, 59)
+    return dt.datetime.combine(rng.choice(choices), dt.time(hour, minute))
 
 
 def monthly_filename(report: MonthReport, suffix: str = "") -> str:
@@ -582,29 +596,34 @@ def monthly_filename(report: MonthReport, suffix: str = "") -> str:
     return f"{YEAR}年{report.month:02d}月_{report.team.group.name}_{contract.MONTHLY.title}{suffix}.xlsx"
 
 
+def files_of(report: MonthReport, seed: int) -> list[Submission]:
+    """The file(s) one group-month arrives as — none, one, or a first and a second version."""
+    key, style = (report.team.group.code, report.month), style_for(report)
+    if key in MISSING:
+        return []
+    if key == OLD_TEMPLATE:
+        old = replace(style, dropped=frozenset({("对接企业", "method")}))
+        return [Submission(report, old, monthly_filename(report, "(旧模板)"), FIXED_RECEIVED[("draft", key)])]
+    if key == DRAFT_WITH_MISTAKES:
+        mistakes = draft_mistakes(report)
+    elif key == CORRECTED and report.signings:
+        mistakes = {("签约项目", 0, "investment_wan"): lambda amount: amount * 10}  # an extra zero typed
+    else:
+        rng = random.Random(f"{seed}:{key[0]}:{key[1]}:received")
+        when = LATE.get(key) or received_on_time(rng, report.month)
+        return [Submission(report, style, monthly_filename(report), when)]
+    draft = replace(style, overrides={**style.overrides, **mistakes})
+    suffix = "(修改)" if key == DRAFT_WITH_MISTAKES else "_更正"
+    return [
+        Submission(report, draft, monthly_filename(report), FIXED_RECEIVED[("draft", key)]),
+        Submission(report, style, monthly_filename(report, suffix), FIXED_RECEIVED[("final", key)]),
+    ]
+
+
 def submissions(year: DemoYear, seed: int) -> list[Submission]:
-    """Every monthly-report file of the scenario, with the moment it arrives."""
-    result = []
-    for report in sorted(year.reports, key=lambda r: (r.month, r.team.index)):
-        key = (report.team.group.code, report.month)
-        style = style_for(report)
-        if key in MISSING:
-            continue
-        if key == OLD_TEMPLATE:
-            old = replace(style, dropped=frozenset({("对接企业", "method")}))
-            result.append(Submission(report, old, monthly_filename(report, "(旧模板)"), FIXED_RECEIVED[("draft", key)]))
-        elif key == DRAFT_WITH_MISTAKES:
-            draft = replace(style, overrides={**style.overrides, **draft_mistakes(report)})
-            result.append(Submission(report, draft, monthly_filename(report), FIXED_RECEIVED[("draft", key)]))
-            result.append(Submission(report, style, monthly_filename(report, "(修改)"), FIXED_RECEIVED[("final", key)]))
-        elif key == CORRECTED and report.signings:
-            wrong = {**style.overrides, ("签约项目", 0, "investment_wan"): lambda amount: amount * 10}
-            result.append(Submission(report, replace(style, overrides=wrong), monthly_filename(report), FIXED_RECEIVED[("draft", key)]))
-            result.append(Submission(report, style, monthly_filename(report, "_更正"), FIXED_RECEIVED[("final", key)]))
-        else:
-            rng = random.Random(f"{seed}:{key[0]}:{key[1]}:received")
-            result.append(Submission(report, style, monthly_filename(report), LATE.get(key) or received_on_time(rng, report.month)))
-    return result
+    """Every monthly-report file of the scenario, month by month."""
+    ordered = sorted(year.reports, key=lambda r: (r.month, r.team.index))
+    return [sub for report in ordered for sub in files_of(report, seed)]
 
 
 def render_date(day: dt.date, style: str) -> object:
@@ -651,7 +670,7 @@ def with_override(style: FileStyle, sheet: str, row: int, field_name: str, value
     return override(value) if override else value
 
 
-def cell_value(sheet: str, row: int, column: contract.Column, record: dict[str, object], style: FileStyle) -> object:
+def cell_value(sheet: str, row: int, column: contract.Column, record: Row, style: FileStyle) -> object:
     """The value written for one table cell."""
     return render(with_override(style, sheet, row, column.field, record.get(column.field)), column, style, row)
 
@@ -682,7 +701,7 @@ def write_header(ws: Worksheet, columns: list[contract.Column]) -> None:
         ws.column_dimensions[get_column_letter(j)].width = column_width(column)
 
 
-def write_table(ws: Worksheet, sheet: contract.Sheet, records: list[dict[str, object]], style: FileStyle, titles: list[str]) -> None:
+def write_table(ws: Worksheet, sheet: contract.Sheet, records: list[Row], style: FileStyle, titles: list[str]) -> None:
     """A table sheet: titles, header, one row per record, maybe blank rows and a 合计 row."""
     columns = [c for c in sheet.columns if (sheet.name, c.field) not in style.dropped]
     write_titles(ws, titles, len(columns))
@@ -697,7 +716,7 @@ def write_table(ws: Worksheet, sheet: contract.Sheet, records: list[dict[str, ob
         write_total(ws, columns, records)
 
 
-def write_total(ws: Worksheet, columns: list[contract.Column], records: list[dict[str, object]]) -> None:
+def write_total(ws: Worksheet, columns: list[contract.Column], records: list[Row]) -> None:
     """A trailing 合计 row under the amount column."""
     amount_at = next(j for j, c in enumerate(columns, 1) if c.field == "amount_yuan")
     ws.append(["合计"] + [None] * (amount_at - 2) + [sum(r["amount_yuan"] for r in records)])
@@ -740,18 +759,20 @@ def monthly_workbook(sub: Submission) -> Workbook:
     basic = contract.MONTHLY.sheets[0]
     write_form(wb.create_sheet(basic.name), basic, {
         "group_code": report.team.group.name, "month": render_month(report.month, style.month_style),
-        "reporter": with_override(style, basic.name, 0, "reporter", report.team.reporter), "phone": report.team.phone,
+        "reporter": with_override(style, basic.name, 0, "reporter", report.team.reporter),
+        "phone": report.team.phone,
         "filed_on": render_date(sub.received.date(), style.date_style),
     })
     for sheet in contract.MONTHLY.sheets[1:]:
-        titles = [f"{report.team.group.name}{YEAR}年{report.month}月{SHEET_TITLES[sheet.name]}", SHEET_UNITS[sheet.name]]
-        write_table(wb.create_sheet(sheet.name), sheet, report.records(sheet.name), style, titles[: style.title_rows])
+        title = f"{report.team.group.name}{YEAR}年{report.month}月{SHEET_TITLES[sheet.name]}"
+        titles = [title, SHEET_UNITS[sheet.name]][: style.title_rows]
+        write_table(wb.create_sheet(sheet.name), sheet, report.records(sheet.name), style, titles)
     if style.instructions:
         write_instructions(wb, contract.MONTHLY)
     return wb
 
 
-def library_workbook(rows: list[dict[str, object]]) -> Workbook:
+def library_workbook(rows: list[Row]) -> Workbook:
     """The project-library snapshot: a clean table, header in row 1."""
     wb = Workbook()
     wb.remove(wb.active)
@@ -760,15 +781,18 @@ def library_workbook(rows: list[dict[str, object]]) -> Workbook:
     return wb
 
 
-def weekly_rows(projects: list[dict[str, object]]) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+def weekly_rows(projects: list[Row]) -> tuple[list[Row], list[Row]]:
     """A liaison cadre's 项目进展 and 手续办理 rows for the week of MISPLACED_WEEK."""
     progress, procedures = [], []
     for p in projects:
-        planned = int(p["planned_wan"])
+        planned, building = int(p["planned_wan"]), p["status"] != "已签约"
         progress.append({
-            **p, "invest_week_wan": round(planned * 0.006), "invest_cum_wan": round(planned * 0.31),
-            "stage": "主体施工", "progress": "主厂房钢结构吊装完成约六成，设备基础同步施工",
-            "issues": "施工用电负荷不足", "coordination": "请供电公司尽快增容临时用电",
+            **p, "invest_week_wan": round(planned * 0.006) if building else 0,
+            "invest_cum_wan": round(planned * 0.31) if building else round(planned * 0.02),
+            "stage": "主体施工" if building else "前期手续",
+            "progress": "主厂房钢结构吊装完成约六成" if building else "完成项目备案，环评报告编制中",
+            "issues": "施工用电负荷不足" if building else "项目用地涉及草原征占用审批",
+            "coordination": "请供电公司尽快增容临时用电" if building else "请自然资源局协调草原调整手续",
         })
         procedures += [
             {"project_code": p["project_code"], "procedure": "项目立项", "status": "已办结",
@@ -781,9 +805,10 @@ def weekly_rows(projects: list[dict[str, object]]) -> tuple[list[dict[str, objec
     return progress, procedures
 
 
-def misplaced_weekly_workbook(cadre: str, library: list[dict[str, object]]) -> Workbook:
+def misplaced_weekly_workbook(cadre: str, library: list[Row]) -> Workbook:
     """A correct 项目周报 that its author dropped into 月报/ by mistake."""
-    projects = [r for r in library if r["cadre"] == cadre][:2] or library[:1]
+    active = [r for r in library if r["status"] in ("已签约", "在建")]
+    projects = [r for r in active if r["cadre"] == cadre][:2] or active[:1]
     progress, procedures = weekly_rows(projects)
     wb = Workbook()
     wb.remove(wb.active)
@@ -834,11 +859,14 @@ def write_demo_inbox(settings: Settings, seed: int = 2021) -> list[Path]:
     library_dir.mkdir(parents=True, exist_ok=True)
     year = plan_demo_year(settings, seed)
     office = next((p.name for p in settings.people_with("office")), "投资促进局")
-    written = [save_stable(library_workbook(year.library), library_dir / "项目库_2021-06.xlsx", office, LIBRARY_RECEIVED)]
+    library_path = library_dir / "项目库_2021-06.xlsx"
+    written = [save_stable(library_workbook(year.library), library_path, office, LIBRARY_RECEIVED)]
     for sub in submissions(year, seed):
-        written.append(save_stable(monthly_workbook(sub), monthly_dir / sub.filename, sub.report.team.reporter, sub.received))
-    cadre = next((p.name for p in settings.people_with("cadre")), None) or str(year.library[0]["cadre"])
+        path = monthly_dir / sub.filename
+        written.append(save_stable(monthly_workbook(sub), path, sub.report.team.reporter, sub.received))
+    cadre = next((p.name for p in settings.people_with("cadre")), "包联人")
     weekly_path = monthly_dir / f"项目周报_{cadre}_{MISPLACED_WEEK.isoformat()}.xlsx"
-    written.append(save_stable(misplaced_weekly_workbook(cadre, year.library), weekly_path, cadre, MISPLACED_WEEKLY_RECEIVED))
+    weekly = misplaced_weekly_workbook(cadre, year.library)
+    written.append(save_stable(weekly, weekly_path, cadre, MISPLACED_WEEKLY_RECEIVED))
     written.append(write_not_a_workbook(monthly_dir))
     return written
