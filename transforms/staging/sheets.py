@@ -95,6 +95,8 @@ def skip_reason(row: Sequence[object]) -> str | None:
 def stage_table(name: str, rows: Sequence[Sequence[object]], spec: Sheet,
                 group_codes: dict[str, str], row_offset: int = 0) -> StagedSheet:
     """Stage a table sheet: find the header, skip blank/合计 rows, normalise every cell."""
+    if _last_nonblank(rows) < 0:
+        return StagedSheet(name=name, frame=pd.DataFrame())  # an empty sheet: nothing to report this period
     located = header_row(rows, spec)
     if located is None:
         return _missing_header(name, spec)

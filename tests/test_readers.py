@@ -1,0 +1,117 @@
+"""Reading by content, in every encoding promised, and refusing hostile files before parsing them."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from zhaoshang import readers
+
+ROWS = [["企业名称", "所在地区"], ["中粮集团", "吉林"]]
+
+
+def xlsx_bytes(rows=ROWS) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def read(tmp_path: Path, name: str, data: bytes):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return readers.read_submission(path)
+
+
+def test_xlsx_rows_start_at_a1(tmp_path: Path) -> None:
+    book = read(tmp_path, "a.xlsx", xlsx_bytes([[None], [None, "标题"]]))
+    assert book.format == "xlsx" and book.sheets["Sheet"].rows == [["", ""], ["", "标题"]]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk", "gb18030", "utf-8"])
+def test_csv_encodings(tmp_path: Path, encoding: str) -> None:
+    text = "企业名称,所在地区\n中粮集团,吉林\n"
+    book = read(tmp_path, "a.csv", text.encode(encoding))
+    assert book.format == "csv" and book.sheets["CSV"].rows == ROWS
+
+
+def test_gb18030_only_characters(tmp_path: Path) -> None:
+    # 𠀾 lies outside GBK: only GB18030 (or UTF-8) can carry it
+    book = read(tmp_path, "a.csv", "企业名称\n𠀾科技\n".encode("gb18030"))
+    assert book.sheets["CSV"].rows[1] == ["𠀾科技"]
+
+
+def test_utf8_is_tried_before_gb18030(tmp_path: Path) -> None:
+    # these UTF-8 bytes also decode (wrongly) as GB18030; UTF-8 must win
+    data = "中文\n".encode("utf-8")
+    assert data.decode("gb18030").startswith("涓")  # decodes "successfully" as mojibake
+    assert read(tmp_path, "a.csv", data).sheets["CSV"].rows == [["中文"]]
+
+
+def test_a_csv_named_xlsx_is_read_as_what_it_is(tmp_path: Path) -> None:
+    assert read(tmp_path, "a.xlsx", "企业名称,所在地区\n".encode()).format == "csv"
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"", "文件是空的（0 字节）。"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "文件不是 Excel 工作簿或 CSV 表格，无法读取。"),
+    (b"PK\x03\x04garbage", "文件已损坏，无法作为 Excel 工作簿打开。"),
+])
+def test_unreadable_files_are_explained(tmp_path: Path, data: bytes, message: str) -> None:
+    assert read(tmp_path, "x.xlsx", data).message == message
+
+
+def _rewrite(data: bytes, member: str, transform) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    parts[member] = transform(parts[member])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, content in parts.items():
+            dst.writestr(name, content)
+    return out.getvalue()
+
+
+def test_far_away_cell_is_refused_before_parsing(tmp_path: Path) -> None:
+    data = _rewrite(xlsx_bytes(), "xl/worksheets/sheet1.xml", lambda x: x.replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'))
+    assert len(data) < 10_000
+    assert read(tmp_path, "far.xlsx", data).message == "工作表中有数据的范围异常（到第 1048576 行、第 16384 列），已拒绝读取。"
+
+
+def test_formatting_down_to_the_last_row_is_not_data(tmp_path: Path) -> None:
+    # styled but empty cells (self-closing <c/>) down to row 1,048,576: read normally
+    data = _rewrite(xlsx_bytes(), "xl/worksheets/sheet1.xml", lambda x: x.replace(
+        b"</sheetData>", b'<row r="1048576"><c r="A1048576" s="0"/></row></sheetData>'))
+    book = read(tmp_path, "styled.xlsx", data)
+    assert isinstance(book, readers.RawWorkbook)
+    assert book.sheets["Sheet"].rows[:2] == ROWS
+
+
+def test_zip_bomb_is_refused(tmp_path: Path) -> None:
+    # 100 MB of zeros compresses to ~100 KB: refused by declared and by actual size
+    data = _rewrite(xlsx_bytes(), "xl/worksheets/sheet1.xml", lambda x: x + b" " * (100 * 1024 * 1024))
+    assert len(data) < 1_000_000
+    assert read(tmp_path, "bomb.xlsx", data).message == "文件解压后体积异常巨大（疑似压缩炸弹），已拒绝读取。"
+
+
+def test_entity_expansion_is_refused(tmp_path: Path) -> None:
+    evil = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    data = _rewrite(xlsx_bytes(), "xl/workbook.xml", lambda x: evil + x)
+    assert read(tmp_path, "xxe.xlsx", data).message == "文件包含不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝读取。"
+
+
+def test_ole_file_with_encryption_stream_is_reported_as_encrypted(tmp_path: Path) -> None:
+    fake = readers.OLE_MAGIC + b"\x00" * 512 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 512
+    assert read(tmp_path, "secret.xlsx", fake).message == "文件设置了打开密码（已加密），系统无法读取。"
+
+
+def test_broken_xls_is_refused_in_a_bounded_child(tmp_path: Path) -> None:
+    result = read(tmp_path, "old.xls", readers.OLE_MAGIC + b"\x00" * 2048)
+    assert isinstance(result, readers.ReadFailure)
