@@ -87,3 +87,11 @@ def test_project_library_duplicates_and_roster(zone, tmp_path: Path) -> None:
         ("J3", "包联人", "“包联人”不在人员名单中。"),
         ("A3", "项目编号", "项目编号“KFQ2021-001”在项目库中重复出现。"),
     ]
+
+
+def test_misspelt_values_get_a_suggestion(zone, tmp_path: Path) -> None:
+    path = monthly(tmp_path / "m.xlsx", "装备制造组", "2021-08",
+                   contacts=[contact("甲公司", "2021-08-02", person="刘志刚", method="上门走访")])
+    fixes = {f.header: f.fix for f in examine(zone, path).errors}
+    assert fixes["对接人"].startswith("是否应为“刘志强”？")
+    assert fixes["对接方式"].startswith("是否应为“上门拜访”？")

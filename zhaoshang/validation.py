@@ -129,7 +129,8 @@ def load_suite(name: str):
 
 def suite_parameters(settings: Settings) -> dict[str, list[str]]:
     """Run-time values of the suites' parameters, from the zone configuration."""
-    return {"roster": [p.name for p in settings.people], "group_codes": [g.code for g in settings.groups]}
+    return {"roster": [p.name for p in settings.people], "group_codes": [g.code for g in settings.groups],
+            "group_names": [g.name for g in settings.groups]}
 
 
 def validate_rows(frame: pd.DataFrame, suite_name: str, parameters: dict[str, list[str]]) -> list[tuple[int, str, dict]]:
@@ -179,11 +180,38 @@ def suite_findings(staged: Sequence[StagedWorkbook], sheet: Sheet, parameters: d
         if (int(record["_row"]), field) in part.unreadable:
             continue  # staging already explained why this cell could not be read
         value = record[field]
+        shown = "" if value is None or value != value else _display_value(value)
+        fix = meta.get("fix", "")
+        suggestion = closest_allowed(shown, allowed_values(sheet.column(field), parameters))
+        if suggestion:
+            fix = f"是否应为“{suggestion}”？" + fix
         out.setdefault(int(record["_file"]), []).append(Finding(
-            meta["severity"], part.name, row, col, meta.get("header", field),
-            "" if value is None or value != value else _display_value(value), meta["message"], meta.get("fix", ""),
+            meta["severity"], part.name, row, col, meta.get("header", field), shown, meta["message"], fix,
         ))
     return out
+
+
+def allowed_values(column: Column, parameters: dict[str, list[str]]) -> list[str]:
+    """The values a set-valued column accepts (for suggestions); empty for other columns."""
+    if column.type == "enum":
+        return list(column.enum)
+    if column.type == "region":
+        return list(REGIONS)
+    if column.type == "person":
+        return parameters.get("roster", [])
+    if column.type == "group":
+        return parameters.get("group_names", [])
+    return []
+
+
+def closest_allowed(value: str, allowed: Sequence[str]) -> str | None:
+    """The allowed value a misspelt one most likely meant (rapidfuzz), if any is close enough."""
+    from rapidfuzz import fuzz, process
+
+    if not value or not allowed:
+        return None
+    match = process.extractOne(value, allowed, scorer=fuzz.ratio, score_cutoff=50)
+    return match[0] if match else None
 
 
 def _cell_of(part: StagedSheet, row: int, field: str) -> tuple[int | None, int | None]:

@@ -1,0 +1,290 @@
+"""The monthly bulletin's figures and sentences (招商引资工作通报, DESIGN §5).
+
+Pure: DataFrames and values in, DataFrames and values out. The inputs are mart rows:
+- `group_month`: mart_group_month (one row per group and month that has a current report);
+- `groups`: dim_group rows in display order (group_code, name, budget_yuan);
+- `contacts`: current contact rows (group_code, month, enterprise, region), one per 对接企业 row;
+- `patterns`: dim_key_enterprise (pattern, enterprise) — the key-enterprise name or alias matched;
+- `submissions`: mart_submission rows of kind 月报 (subject = group code, period = YYYY-MM).
+
+Numbers are printed as officials write them: no thousands separator, trailing zeros dropped,
+percentages to one decimal, rounded half up (27.78 → 27.8%).
+
+序时进度 (time-elapsed pace of budget use): after month N the elapsed share of the year is
+N/12; a share of the yearly budget used within ±2 percentage points of it (inclusive) is
+"与序时进度持平", more is "超序时进度", less is "低于序时进度".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+# The measures summed over groups for the zone's totals (mart_group_month columns).
+TOTAL_MEASURES = ["contacts", "key_enterprise_contacts", "signings", "signed_investment_wan", "expense_yuan"]
+PACE_TOLERANCE = Decimal("0.02")  # ±2 percentage points of the elapsed share count as on pace
+NO_DATA = "—"  # a cell for a group whose monthly report was not submitted
+NUMERALS = "一二三四五六七八九十"
+
+# (measure, lead-in, unit, decimals) of the month-on-month headline, in reading order
+HEADLINE = [
+    ("contacts", "本月共对接企业", "家次", 0),
+    ("key_enterprise_contacts", "其中对接重点企业", "家次", 0),
+    ("signings", "签约项目", "个", 0),
+    ("signed_investment_wan", "协议投资额", "万元", 4),
+    ("expense_yuan", "支出招商经费", "元", 2),
+]
+
+
+# ── periods ──
+
+def issue_number(month: str) -> int:
+    """第N期: a bulletin's number within its year is its month number (2021-08 → 8)."""
+    return int(month[5:7])
+
+
+def issue_label(month: str) -> str:
+    """The issue line, e.g. "2021年第8期"."""
+    return f"{month[:4]}年第{issue_number(month)}期"
+
+
+def month_label(month: str) -> str:
+    """"2021-08" → "2021年8月"."""
+    return f"{month[:4]}年{int(month[5:7])}月"
+
+
+def ytd_label(month: str) -> str:
+    """The year-to-date span as officials write it: "1—8月" (an em dash), or "1月" in January."""
+    return "1月" if issue_number(month) == 1 else f"1—{issue_number(month)}月"
+
+
+def previous_month(month: str) -> str:
+    """The month before "YYYY-MM"."""
+    year, mon = int(month[:4]), int(month[5:7])
+    return f"{year - 1:04d}-12" if mon == 1 else f"{year:04d}-{mon - 1:02d}"
+
+
+def year_months(month: str) -> list[str]:
+    """January to `month` of its year, "YYYY-MM" each."""
+    return [f"{month[:4]}-{m:02d}" for m in range(1, issue_number(month) + 1)]
+
+
+def date_label(day: dt.date | dt.datetime) -> str:
+    """"2021年9月8日" (no leading zeros, as in official documents)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def section_numbers(names: Sequence[str]) -> dict[str, str]:
+    """Chinese ordinal of each section in order: {"overview": "一", "groups": "二", …}."""
+    return {name: NUMERALS[i] if i < 10 else f"十{NUMERALS[i - 10]}" for i, name in enumerate(names)}
+
+
+# ── numbers as printed ──
+
+def number_text(value: float, decimals: int = 0) -> str:
+    """A number as officials print it: rounded half up, no separators, no trailing zeros (3500.50 → 3500.5)."""
+    text = f"{Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP):f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text in ("-0", "") else text
+
+
+def share(part: float, whole: float) -> Decimal | None:
+    """part / whole as an exact decimal fraction; None when whole is 0 (no division by zero)."""
+    if not whole:
+        return None
+    return Decimal(str(part)) / Decimal(str(whole))
+
+
+def percent_text(part: float, whole: float) -> str:
+    """part / whole as a percentage to one decimal, half up ("27.8%"); "—" when whole is 0."""
+    fraction = share(part, whole)
+    if fraction is None:
+        return NO_DATA
+    return f"{(fraction * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+
+
+# ── month on month and year to date ──
+
+def change_phrase(current: float, previous: float | None, unit: str, decimals: int = 0) -> str:
+    """环比 as officials write it: "环比增加5家次、增长27.8%", "环比减少…、下降…%", "与上月持平", "…（上月为0）"."""
+    if previous is None:
+        return ""
+    now, before = (Decimal(number_text(v, decimals)) for v in (current, previous))
+    if now == before:
+        return "与上月持平"
+    amount, rate = ("增加", "增长") if now > before else ("减少", "下降")
+    delta = number_text(abs(now - before), decimals)
+    if before == 0:
+        return f"环比{amount}{delta}{unit}（上月为0）"
+    return f"环比{amount}{delta}{unit}、{rate}{percent_text(abs(now - before), before)}"
+
+
+def figure_clause(lead: str, current: float, previous: float | None, unit: str, decimals: int = 0) -> str:
+    """One headline figure with its change: "本月共对接企业23家次，环比增加5家次、增长27.8%"."""
+    phrase = change_phrase(current, previous, unit, decimals)
+    figure = f"{lead}{number_text(current, decimals)}{unit}"
+    return f"{figure}，{phrase}" if phrase else figure
+
+
+def headline_clauses(current: Mapping[str, float], previous: Mapping[str, float] | None) -> list[str]:
+    """The month's headline clauses in reading order (no 环比 when there is no previous month to compare)."""
+    return [figure_clause(lead, current[measure], None if previous is None else previous[measure], unit, places)
+            for measure, lead, unit, places in HEADLINE]
+
+
+def month_totals(group_month: pd.DataFrame, months: Sequence[str]) -> pd.DataFrame:
+    """One row per month in `months` (zeros where no report): the headline measures summed over groups."""
+    sums = group_month.groupby("month")[TOTAL_MEASURES].sum()
+    frame = sums.reindex(list(months), fill_value=0).rename_axis("month").reset_index()
+    return frame.astype({"contacts": int, "key_enterprise_contacts": int, "signings": int})
+
+
+def totals_of(totals: pd.DataFrame, month: str) -> dict[str, float]:
+    """The headline measures of one month (a row of `month_totals`)."""
+    row = totals.loc[totals["month"] == month, TOTAL_MEASURES]
+    return {k: v for k, v in zip(TOTAL_MEASURES, row.iloc[0].tolist())} if len(row) else dict.fromkeys(TOTAL_MEASURES, 0)
+
+
+def ytd_totals(group_month: pd.DataFrame, month: str) -> dict[str, float]:
+    """The headline measures summed from January to `month` of its year."""
+    totals = month_totals(group_month, year_months(month))
+    return {k: round(float(totals[k].sum()), 4) for k in TOTAL_MEASURES}
+
+
+def ytd_sentence(month: str, ytd: Mapping[str, float], budget_yuan: float) -> str:
+    """"1—8月累计对接企业…家次，其中对接重点企业…家次；签约项目…个，协议投资额…万元；支出招商经费…元，占年度预算的…%。"."""
+    spent = number_text(ytd["expense_yuan"], 2)
+    budget = f"，占年度预算的{percent_text(ytd['expense_yuan'], budget_yuan)}" if budget_yuan else ""
+    return (f"{ytd_label(month)}累计对接企业{number_text(ytd['contacts'])}家次，"
+            f"其中对接重点企业{number_text(ytd['key_enterprise_contacts'])}家次；"
+            f"签约项目{number_text(ytd['signings'])}个，协议投资额{number_text(ytd['signed_investment_wan'], 4)}万元；"
+            f"支出招商经费{spent}元{budget}。")
+
+
+# ── per group ──
+
+def group_month_rows(group_month: pd.DataFrame, groups: pd.DataFrame, month: str) -> pd.DataFrame:
+    """One row per group (in `groups` order) with its month's mart figures; reported is False where no report."""
+    this_month = group_month.loc[group_month["month"] == month].drop(columns=["month"])
+    rows = groups[["group_code", "name"]].merge(this_month, on="group_code", how="left", indicator=True)
+    rows["reported"] = rows.pop("_merge") == "both"
+    return rows
+
+
+def distinct_enterprises(contacts: pd.DataFrame, month: str) -> int:
+    """Distinct enterprises contacted in `month` across all groups (one enterprise counted once)."""
+    return int(contacts.loc[contacts["month"] == month, "enterprise"].nunique())
+
+
+def key_enterprises_reached(contacts: pd.DataFrame, patterns: pd.DataFrame) -> pd.DataFrame:
+    """One row per group and key enterprise its contacts reached, in order of first contact."""
+    pairs = [(c.group_code, p.enterprise) for c in contacts.itertuples()
+             for p in patterns.itertuples() if p.pattern and p.pattern in c.enterprise]
+    return pd.DataFrame(pairs, columns=["group_code", "key_enterprise"]).drop_duplicates(ignore_index=True)
+
+
+def key_regions_covered(contacts: pd.DataFrame, key_regions: Sequence[str]) -> pd.DataFrame:
+    """One row per group and configured key region its contacts reached, in configuration order."""
+    reached = set(zip(contacts["group_code"], contacts["region"]))
+    groups = list(dict.fromkeys(contacts["group_code"]))
+    pairs = [(g, region) for g in groups for region in key_regions if (g, region) in reached]
+    return pd.DataFrame(pairs, columns=["group_code", "region"])
+
+
+def names_by_group(pairs: pd.DataFrame, column: str) -> dict[str, str]:
+    """Per group, the values of `column` joined with "、" (order kept)."""
+    return {code: "、".join(rows[column]) for code, rows in pairs.groupby("group_code", sort=False)}
+
+
+def group_sentence(row: Mapping, month: str, key_names: str, regions: str) -> str:
+    """One group's month in a sentence (or that its report is missing)."""
+    if not row["reported"]:
+        return f"{row['name']}：{int(month[5:7])}月份招商工作月报未报送。"
+    keys = f"其中重点企业{int(row['key_enterprise_contacts'])}家次（{key_names}）" if key_names else "未对接重点企业"
+    where = f"覆盖重点区域{regions}" if regions else "未覆盖重点区域"
+    signed = (f"签约项目{int(row['signings'])}个，协议投资额{number_text(row['signed_investment_wan'], 4)}万元"
+              if row["signings"] else "无新签约项目")
+    return (f"{row['name']}：对接企业{int(row['contacts'])}家次（{int(row['enterprises'])}家），{keys}；"
+            f"{where}；{signed}；支出招商经费{number_text(row['expense_yuan'], 2)}元。")
+
+
+# ── budget and 序时进度 ──
+
+def elapsed_share(month: str) -> Decimal:
+    """Share of the year elapsed at the end of `month`: N/12."""
+    return Decimal(issue_number(month)) / Decimal(12)
+
+
+def pace_verdict(used: Decimal | None, elapsed: Decimal, tolerance: Decimal = PACE_TOLERANCE) -> str:
+    """Budget used vs time elapsed: "超序时进度", "与序时进度持平" (within ±tolerance) or "低于序时进度"."""
+    if used is None:
+        return NO_DATA
+    if abs(used - elapsed) <= tolerance:
+        return "与序时进度持平"
+    return "超序时进度" if used > elapsed else "低于序时进度"
+
+
+def budget_rows(group_month: pd.DataFrame, groups: pd.DataFrame, month: str) -> pd.DataFrame:
+    """One row per group: month and year-to-date spending, budget, share used and its pace verdict."""
+    ytd = group_month.loc[group_month["month"].isin(year_months(month))].groupby("group_code")["expense_yuan"].sum()
+    now = group_month.loc[group_month["month"] == month].set_index("group_code")["expense_yuan"]
+    rows = groups[["group_code", "name", "budget_yuan"]].copy()
+    rows["month_yuan"] = rows["group_code"].map(now)  # NaN: no report this month
+    rows["ytd_yuan"] = rows["group_code"].map(ytd).fillna(0.0).round(2)
+    rows["used"] = [share(s, b) for s, b in zip(rows["ytd_yuan"], rows["budget_yuan"])]
+    rows["pace"] = [pace_verdict(u, elapsed_share(month)) for u in rows["used"]]
+    return rows
+
+
+def pace_sentence(month: str, ytd_yuan: float, budget_yuan: float, rows: pd.DataFrame) -> str:
+    """The budget paragraph: elapsed share, the zone's use of its budget, and which groups are ahead or behind."""
+    elapsed = percent_text(issue_number(month), 12)
+    used = share(ytd_yuan, budget_yuan)
+    zone = (f"{ytd_label(month)}各组累计支出招商经费{number_text(ytd_yuan, 2)}元，占年度预算{number_text(budget_yuan, 2)}元的"
+            f"{percent_text(ytd_yuan, budget_yuan)}，{pace_verdict(used, elapsed_share(month))}" if budget_yuan
+            else f"{ytd_label(month)}各组累计支出招商经费{number_text(ytd_yuan, 2)}元，尚未安排年度预算")
+    parts = [f"{verdict}的有{'、'.join(rows.loc[rows['pace'] == verdict, 'name'])}"
+             for verdict in ("超序时进度", "与序时进度持平", "低于序时进度") if (rows["pace"] == verdict).any()]
+    detail = f"。分组看，{'；'.join(parts)}" if parts else ""
+    return f"截至{int(month[5:7])}月底，序时进度为{elapsed}。{zone}{detail}。"
+
+
+# ── submissions ──
+
+def submission_issues(submissions: pd.DataFrame, month: str, groups: pd.DataFrame) -> pd.DataFrame:
+    """Late or missing monthly reports: this month's (late, then missing) first, then earlier months still missing."""
+    due = submissions.loc[submissions["kind"] == "月报"]
+    current = due.loc[(due["period"] == month) & due["status"].isin(["late", "missing"])]
+    earlier = due.loc[(due["period"] < month) & (due["status"] == "missing")]
+    order = {code: i for i, code in enumerate(groups["group_code"])}
+    rows = pd.concat([current.assign(current=True, rank=current["status"].map({"late": 0, "missing": 1})),
+                      earlier.assign(current=False, rank=2)], ignore_index=True)
+    rows["group_rank"] = rows["subject"].map(order)
+    rows = rows.sort_values(["rank", "period", "group_rank"], kind="stable", ignore_index=True)
+    return rows.assign(name=rows["subject"].map(dict(zip(groups["group_code"], groups["name"]))).fillna(rows["subject"]))
+
+
+def submission_counts(submissions: pd.DataFrame, month: str) -> dict[str, int]:
+    """How many monthly reports were due for `month`, and how many were on time, late and missing."""
+    statuses = submissions.loc[(submissions["kind"] == "月报") & (submissions["period"] == month), "status"]
+    return {"due": int(len(statuses)), **{s: int((statuses == s).sum()) for s in ("on_time", "late", "missing")}}
+
+
+def submission_sentence(month: str, counts: Mapping[str, int], issues: pd.DataFrame) -> str:
+    """Who submitted this month's report on time, late or not at all, and which earlier reports are still missing."""
+    label = f"{int(month[5:7])}月份"
+    if not counts["due"]:
+        return f"{label}招商工作月报尚未到报送截止时间。"
+    names = {s: "、".join(issues.loc[issues["current"] & (issues["status"] == s), "name"]) for s in ("late", "missing")}
+    text = f"{label}招商工作月报应报送{counts['due']}份，按时报送{counts['on_time']}份"
+    text += f"，逾期报送{counts['late']}份（{names['late']}）" if counts["late"] else ""
+    text += f"，未报送{counts['missing']}份（{names['missing']}）" if counts["missing"] else ""
+    text += "。" if counts["late"] or counts["missing"] else "，各组均按时报送。"
+    earlier = issues.loc[~issues["current"]]
+    if len(earlier):
+        items = "、".join(f"{r.name}{int(r.period[5:7])}月份" for r in earlier.itertuples())
+        text += f"此前月份仍有{len(earlier)}份月报未报送（{items}），请相关工作组抓紧补报。"
+    return text
