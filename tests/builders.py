@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 
-from zhaoshang.contract import LIBRARY, MONTHLY
+from zhaoshang.contract import LIBRARY, MONTHLY, WEEKLY
 from zhaoshang.settings import TIMEZONE as SHANGHAI
 
 CONTACT_HEADERS = [c.header for c in MONTHLY.sheet("对接企业").columns]
@@ -61,3 +61,49 @@ def signing(project: str, enterprise: str, day: object, wan: object, agreement: 
 def expense(day: object, yuan: object, category: str = "交通", handler: str = "陈静") -> list[object]:
     """One 经费支出 row."""
     return [1, day, category, yuan, "外出招商", handler]
+
+
+PROGRESS_HEADERS = [c.header for c in WEEKLY.sheet("项目进展").columns]
+PROCEDURE_HEADERS = [c.header for c in WEEKLY.sheet("手续办理").columns]
+PROBLEM_HEADERS = [c.header for c in WEEKLY.sheet("问题清单").columns]
+
+
+def weekly(path: Path, cadre: str, week: object, progress=(), procedures=(), problems=None,
+           received: dt.datetime | None = None) -> Path:
+    """A weekly project report; `problems=None` leaves out the optional 问题清单 sheet."""
+    sheets = {
+        "基本信息": [["项目", "内容"], ["包联人", cadre], ["报告周", week]],
+        "项目进展": [PROGRESS_HEADERS, *progress],
+        "手续办理": [PROCEDURE_HEADERS, *procedures],
+    }
+    if problems is not None:
+        sheets["问题清单"] = [PROBLEM_HEADERS, *problems]
+    return workbook(path, sheets, received)
+
+
+def progress(code: str, week_wan: object, cum_wan: object, stage: str = "主体施工", planned: object = 50000,
+             name: str = "风电装备项目", builder: str = "兴安风电有限公司", leader: str = "林振华") -> list[object]:
+    """One 项目进展 row."""
+    return [code, name, builder, "新建", planned, week_wan, cum_wan, stage, "主体结构施工", None, None, leader]
+
+
+def procedure(code: str, name: str, status: str, planned: object = None, done: object = None) -> list[object]:
+    """One 手续办理 row."""
+    return [code, name, status, planned, done, None]
+
+
+def problem(code: str, text: str, deadline: object, status: str = "推进中", category: str = "用地手续",
+            leader: str = "韩卫东") -> list[object]:
+    """One 问题清单 row."""
+    return [code, text, category, leader, "自然资源局", deadline, status, None]
+
+
+def library(path: Path, rows, received: dt.datetime | None = None) -> Path:
+    """A project-library snapshot."""
+    return workbook(path, {"项目库": [LIBRARY_HEADERS, *rows]}, received)
+
+
+def project(code: str, cadre: str = "李明远", status: str = "在建", group: str = "清洁能源和新型建材组",
+            name: str = "风电装备项目", planned: object = 50000, leader: str = "林振华") -> list[object]:
+    """One 项目库 row."""
+    return [code, name, "兴安风电有限公司", group, "风电装备", "新建", planned, None, None, cadre, leader, status]

@@ -73,7 +73,7 @@ def test_demo_runs_end_to_end_with_exact_figures(env: dict[str, str], tmp_path: 
     for key, expected in DEMO_MARTS.items():
         assert marts[key] == expected, key
     late_or_missing = db.execute("SELECT subject, period, status FROM mart_submission "
-                                 "WHERE status <> 'on_time' ORDER BY period, subject").fetchall()
+                                 "WHERE kind = '月报' AND status <> 'on_time' ORDER BY period, subject").fetchall()
     assert late_or_missing == [("equipment", "2021-02", "missing"), ("corn", "2021-03", "late"),
                                ("energy", "2021-04", "missing"), ("equipment", "2021-05", "late"),
                                ("energy", "2021-07", "late")]

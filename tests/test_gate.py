@@ -25,7 +25,7 @@ def examine(zone, path: Path, kind: str = "月报", earlier: pd.DataFrame = NO_S
     data = path.read_bytes()
     file = InboxFile(path, kind, dt.datetime(2021, 9, 3, 10), len(data))
     examined = gate.examine(file, data, "sha", gate.group_codes(zone))
-    gate.check_batch([examined], zone, earlier)
+    gate.check_batch([examined], zone, gate.Known(earlier, set(), gate.Known.empty().cumulative))
     return examined
 
 

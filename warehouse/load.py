@@ -23,7 +23,6 @@ from warehouse.schema import (
     file_finding,
     ingested_file,
     metadata,
-    monthly_report,
     submission_due,
 )
 
@@ -49,7 +48,7 @@ class Outcome:
     skipped: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row, reason)
     explanation_path: str | None = None
     duplicate_of: int | None = None
-    header: dict[str, object] | None = None  # the monthly_report row (without file_id)
+    header: tuple[str, dict[str, object]] | None = None  # (table, row without file_id): monthly_report / weekly_report
     facts: dict[str, pd.DataFrame] = field(default_factory=dict)  # table name → rows with `_row`
     file_id: int | None = None  # set when recorded
 
@@ -126,7 +125,8 @@ def _insert_ledger_row(conn: Connection, outcome: Outcome, run_id: str, now: dt.
 def _insert_facts(conn: Connection, outcome: Outcome) -> None:
     """Insert the file's fact rows with lineage (file_id, sheet_row)."""
     if outcome.header is not None:
-        conn.execute(insert(monthly_report).values(file_id=outcome.file_id, **outcome.header))
+        table, row = outcome.header
+        conn.execute(insert(metadata.tables[table]).values(file_id=outcome.file_id, **row))
     for table_name, frame in outcome.facts.items():
         if frame.empty:
             continue

@@ -164,6 +164,61 @@ project_snapshot = Table(
 )
 Index("ix_project_snapshot_code", project_snapshot.c.project_code, project_snapshot.c.snapshot_at)
 
+# ── weekly project reports (DESIGN §3.2): one row per report, then one per sheet row ──
+weekly_report = Table(
+    "weekly_report", metadata,
+    Column("file_id", Integer, ForeignKey("ingested_file.id"), primary_key=True),
+    Column("cadre", Text, nullable=False),
+    Column("week_start", Date, nullable=False),  # the Monday of the reported week
+    Column("filed_on", Date),
+)
+
+fact_project_week = Table(
+    "fact_project_week", metadata, *_lineage(),
+    Column("cadre", Text, nullable=False),
+    Column("week_start", Date, nullable=False),
+    Column("project_code", String(32), nullable=False),
+    Column("project_name", Text, nullable=False),
+    Column("builder", Text, nullable=False),
+    Column("project_type", Text, nullable=False),
+    Column("planned_wan", WAN, nullable=False),
+    Column("invest_week_wan", WAN, nullable=False),
+    Column("invest_cum_wan", WAN, nullable=False),
+    Column("stage", Text, nullable=False),
+    Column("progress", Text, nullable=False),
+    Column("issues", Text),
+    Column("coordination", Text),
+    Column("leader", Text),
+)
+Index("ix_fact_project_week_code", fact_project_week.c.project_code, fact_project_week.c.week_start)
+
+fact_procedure_week = Table(
+    "fact_procedure_week", metadata, *_lineage(),
+    Column("cadre", Text, nullable=False),
+    Column("week_start", Date, nullable=False),
+    Column("project_code", String(32), nullable=False),
+    Column("week_end", Date, nullable=False),  # the Sunday: a procedure planned before it and not done is overdue
+    Column("procedure", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("planned_on", Date),
+    Column("done_on", Date),
+    Column("note", Text),
+)
+
+fact_problem_week = Table(
+    "fact_problem_week", metadata, *_lineage(),
+    Column("cadre", Text, nullable=False),
+    Column("week_start", Date, nullable=False),
+    Column("project_code", String(32), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("category", Text, nullable=False),
+    Column("leader", Text, nullable=False),
+    Column("unit", Text),
+    Column("deadline", Date, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("note", Text),
+)
+
 # ── dimensions synced from the zone configuration on every pass ──
 dim_group = Table(
     "dim_group", metadata,
@@ -209,4 +264,7 @@ FACT_TABLES = {
     "签约项目": fact_signing,
     "经费支出": fact_expense,
     "项目库": project_snapshot,
+    "项目进展": fact_project_week,
+    "手续办理": fact_procedure_week,
+    "问题清单": fact_problem_week,
 }

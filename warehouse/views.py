@@ -72,3 +72,70 @@ LEFT JOIN accepted a ON a.kind = d.kind AND a.subject = d.subject AND a.period =
 """
 
 V1 = {"mart_group_month": MART_GROUP_MONTH_V1, "mart_submission": MART_SUBMISSION_V1}
+
+# ── weekly project reports (migration 0002) ──────────────────────────────────
+
+# one row per project and reported week (current version of each weekly report)
+MART_PROJECT_WEEK_V1 = """
+CREATE VIEW mart_project_week AS
+WITH progress AS (
+    SELECT p.*
+    FROM fact_project_week p
+    JOIN ingested_file f ON f.id = p.file_id AND f.status = 'loaded'
+),
+procedures AS (
+    SELECT file_id, project_code,
+           SUM(CASE WHEN status = '已办结' THEN 1 ELSE 0 END) AS procedures_done,
+           SUM(CASE WHEN planned_on IS NOT NULL AND planned_on < week_end
+                     AND status NOT IN ('已办结', '不涉及') THEN 1 ELSE 0 END) AS procedures_overdue
+    FROM fact_procedure_week
+    GROUP BY file_id, project_code
+),
+problems AS (
+    SELECT file_id, project_code, SUM(CASE WHEN status <> '已解决' THEN 1 ELSE 0 END) AS open_problems
+    FROM fact_problem_week
+    GROUP BY file_id, project_code
+)
+SELECT progress.project_code,
+       progress.week_start,
+       ROUND(progress.invest_week_wan, 4) AS invest_week_wan,
+       ROUND(progress.invest_cum_wan, 4) AS invest_cum_wan,
+       progress.stage,
+       COALESCE(procedures.procedures_done, 0) AS procedures_done,
+       COALESCE(procedures.procedures_overdue, 0) AS procedures_overdue,
+       COALESCE(problems.open_problems, 0) AS open_problems,
+       progress.project_name,
+       progress.cadre,
+       ROUND(progress.planned_wan, 4) AS planned_wan,
+       progress.leader,
+       progress.file_id
+FROM progress
+LEFT JOIN procedures ON procedures.file_id = progress.file_id AND procedures.project_code = progress.project_code
+LEFT JOIN problems ON problems.file_id = progress.file_id AND problems.project_code = progress.project_code
+"""
+
+# one row per problem (project + description), in its latest reported state
+MART_PROBLEM_V1 = """
+CREATE VIEW mart_problem AS
+WITH reported AS (
+    SELECT pr.*
+    FROM fact_problem_week pr
+    JOIN ingested_file f ON f.id = pr.file_id AND f.status = 'loaded'
+),
+ranked AS (
+    SELECT reported.*,
+           ROW_NUMBER() OVER (PARTITION BY project_code, description ORDER BY week_start DESC, id DESC) AS latest,
+           MIN(week_start) OVER (PARTITION BY project_code, description) AS first_week,
+           MAX(week_start) OVER (PARTITION BY project_code, description) AS last_week,
+           MIN(CASE WHEN status = '已解决' THEN week_start END)
+               OVER (PARTITION BY project_code, description) AS resolved_week,
+           COUNT(*) OVER (PARTITION BY project_code, description) AS weeks_reported
+    FROM reported
+)
+SELECT project_code, description, category, leader, deadline, status, first_week, last_week,
+       resolved_week, weeks_reported, unit, cadre, file_id
+FROM ranked
+WHERE latest = 1
+"""
+
+V2 = {"mart_project_week": MART_PROJECT_WEEK_V1, "mart_problem": MART_PROBLEM_V1}

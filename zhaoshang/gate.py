@@ -15,8 +15,15 @@ import pandas as pd
 
 from transforms.findings import Finding, file_error
 from transforms.rules import monthly as monthly_rules
+from transforms.rules import weekly as weekly_rules
 from transforms.staging import submissions
-from transforms.staging.workbook import StagedWorkbook, guess_kind, stage_workbook, wrong_kind_finding
+from transforms.staging.workbook import (
+    StagedWorkbook,
+    guess_kind,
+    stage_weekly_csv,
+    stage_workbook,
+    wrong_kind_finding,
+)
 from zhaoshang import readers
 from zhaoshang.contract import WORKBOOKS
 from zhaoshang.inbox import InboxFile, sha256_of
@@ -24,6 +31,20 @@ from zhaoshang.settings import Settings
 from zhaoshang.validation import suite_findings, suite_parameters
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Known:
+    """What the warehouse already holds that the cross-file rules compare against."""
+
+    signings: pd.DataFrame  # group_code, month, enterprise — current signings
+    project_codes: set[str]  # every code in any project-library snapshot
+    cumulative: pd.DataFrame  # project_code, week_start, invest_cum_wan — current weekly reports
+
+    @classmethod
+    def empty(cls) -> Known:
+        return cls(pd.DataFrame(columns=["group_code", "month", "enterprise"]), set(),
+                   pd.DataFrame(columns=["project_code", "week_start", "invest_cum_wan"]))
 
 
 @dataclass
@@ -74,6 +95,12 @@ def examine(file: InboxFile, data: bytes, sha: str, codes: dict[str, str]) -> Ex
         return examined
     examined.raw = raw
     sheets = readers.sheet_rows(raw)
+    if raw.format == "csv" and spec.kind == "周报":
+        table = spec.sheet("项目进展").name
+        raw.sheets = {table: readers.RawSheet(table, raw.sheets["CSV"].rows)}  # explanations name the sheet users know
+        examined.staged = stage_weekly_csv(raw.sheets[table].rows, codes)
+        examined.findings.extend(examined.staged.all_findings())
+        return examined
     if raw.format == "csv" and ".csv" not in spec.extensions:
         guessed = guess_kind(sheets)
         examined.findings.append(wrong_kind_finding(spec, guessed) if guessed and guessed != spec.kind
@@ -93,7 +120,7 @@ def not_a_workbook(spec, suffix: str) -> Finding:
     return file_error(message, f"请下载“{spec.title}”模板，在 Excel 或 WPS 中填写后以 .xlsx 格式保存再放入。")
 
 
-def check_batch(batch: Sequence[Examined], settings: Settings, earlier_signings: pd.DataFrame) -> None:
+def check_batch(batch: Sequence[Examined], settings: Settings, known: Known) -> None:
     """Run every suite once over the batch, then the cross-sheet rules of each file."""
     parameters = suite_parameters(settings)
     staged = [e for e in batch if e.staged is not None]
@@ -103,17 +130,41 @@ def check_batch(batch: Sequence[Examined], settings: Settings, earlier_signings:
             by_file = suite_findings([e.staged for e in of_kind], sheet, parameters)
             for index, found in by_file.items():
                 of_kind[index].findings.extend(found)
+    known = with_batch(known, [e.staged for e in staged])
     for examined in staged:
-        examined.findings.extend(rule_findings(examined.staged, earlier_signings))
+        examined.findings.extend(rule_findings(examined.staged, known))
 
 
-def rule_findings(staged: StagedWorkbook, earlier_signings: pd.DataFrame) -> list[Finding]:
+def with_batch(known: Known, staged: Sequence[StagedWorkbook]) -> Known:
+    """What the warehouse holds plus what this batch brings (library codes, weekly cumulative figures)."""
+    codes = set(known.project_codes)
+    weekly = [known.cumulative]
+    for workbook in staged:
+        part = workbook.sheets.get("项目库" if workbook.kind == "项目库" else "项目进展")
+        if part is None or part.frame.empty or "project_code" not in part.frame:
+            continue
+        if workbook.kind == "项目库":
+            codes |= set(part.frame["project_code"].dropna())
+        elif workbook.kind == "周报" and "invest_cum_wan" in part.frame:
+            week = weekly_rules.report_week(workbook)
+            weekly.append(part.frame[["project_code", "invest_cum_wan"]].assign(week_start=week))
+    cumulative = pd.concat([w for w in weekly if not w.empty] or [known.cumulative], ignore_index=True)
+    return Known(known.signings, codes, cumulative)
+
+
+def rule_findings(staged: StagedWorkbook, known: Known) -> list[Finding]:
     """The cross-row and cross-sheet rules of the file's kind."""
     if staged.kind == "月报":
         return (monthly_rules.dates_outside_month(staged)
-                + monthly_rules.contacts_signed_without_signing(staged, earlier_signings))
+                + monthly_rules.contacts_signed_without_signing(staged, known.signings))
     if staged.kind == "项目库":
         return submissions.duplicate_project_codes(staged)
+    if staged.kind == "周报":
+        return (weekly_rules.csv_rows_disagree(staged)
+                + weekly_rules.unknown_project_codes(staged, known.project_codes)
+                + weekly_rules.procedures_done_without_date(staged)
+                + weekly_rules.week_investment_above_cumulative(staged)
+                + weekly_rules.cumulative_below_last_week(staged, known.cumulative))
     return []
 
 

@@ -22,10 +22,10 @@ import pandas as pd
 from filelock import FileLock
 from sqlalchemy import Engine, func, select, text
 
-from transforms.marts.deadlines import monthly_reports_due
+from transforms.marts.deadlines import monthly_reports_due, weekly_reports_due
 from transforms.marts.dimensions import group_rows, key_enterprise_patterns
 from warehouse import load
-from warehouse.schema import FACT_TABLES, fact_signing, ingested_file
+from warehouse.schema import FACT_TABLES, fact_project_week, fact_signing, ingested_file, project_snapshot
 from zhaoshang import gate, inbox
 from zhaoshang.explain import write_explanation
 from zhaoshang.gate import Examined
@@ -33,7 +33,7 @@ from zhaoshang.settings import Settings
 from zhaoshang.workcalendar import is_workday
 
 log = logging.getLogger(__name__)
-SUPPORTED_KINDS = ("月报", "项目库")
+SUPPORTED_KINDS = ("月报", "项目库", "周报")
 PG_INGEST_LOCK = 727002
 
 
@@ -118,17 +118,24 @@ def check(batch: list[Examined], settings: Settings, engine: Engine) -> list[Exa
     """Stage every file and run the whole gate over the batch."""
     codes = gate.group_codes(settings)
     examined = [gate.examine(e.file, e.data, e.sha, codes) for e in batch]
-    gate.check_batch(examined, settings, earlier_signings(engine))
+    gate.check_batch(examined, settings, known_facts(engine))
     return examined
 
 
-def earlier_signings(engine: Engine) -> pd.DataFrame:
-    """Current signings in the warehouse: group_code, month, enterprise (for the 已签约 rule)."""
-    query = (select(fact_signing.c.group_code, fact_signing.c.month, fact_signing.c.enterprise)
-             .join(ingested_file, ingested_file.c.id == fact_signing.c.file_id)
-             .where(ingested_file.c.status == "loaded"))
+def known_facts(engine: Engine) -> gate.Known:
+    """What the cross-file rules compare against: current signings, library codes, weekly cumulative figures."""
+    current = ingested_file.c.status == "loaded"
+    signings = (select(fact_signing.c.group_code, fact_signing.c.month, fact_signing.c.enterprise)
+                .join(ingested_file, ingested_file.c.id == fact_signing.c.file_id).where(current))
+    codes = select(project_snapshot.c.project_code).distinct()
+    weeks = (select(fact_project_week.c.project_code, fact_project_week.c.week_start, fact_project_week.c.invest_cum_wan)
+             .join(ingested_file, ingested_file.c.id == fact_project_week.c.file_id).where(current))
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(query).all(), columns=["group_code", "month", "enterprise"])
+        return gate.Known(
+            signings=pd.DataFrame(conn.execute(signings).all(), columns=["group_code", "month", "enterprise"]),
+            project_codes=set(conn.execute(codes).scalars()),
+            cumulative=pd.DataFrame(conn.execute(weeks).all(), columns=["project_code", "week_start", "invest_cum_wan"]),
+        )
 
 
 def outcome_of(examined: Examined, settings: Settings) -> load.Outcome:
@@ -147,8 +154,7 @@ def outcome_of(examined: Examined, settings: Settings) -> load.Outcome:
         inbox.place_copy(examined.data, destination)
         outcome.stored_path = inbox.relative(settings, destination)
         outcome.facts = gate.submissions.fact_frames(staged, file.received_at)
-        if file.kind == "月报":
-            outcome.header = gate.submissions.monthly_header(staged)
+        outcome.header = gate.submissions.report_header(staged)
         return outcome
     destination = inbox.rejected_path(settings, file.kind, name)
     inbox.place_copy(examined.data, destination)
@@ -180,9 +186,21 @@ def refresh_dimensions(settings: Settings, engine: Engine) -> None:
     """Sync groups, key-enterprise patterns and what was due from the configuration."""
     groups = group_rows([(g.code, g.name, g.budget_yuan) for g in settings.groups])
     names = [name for g in settings.groups for name in g.key_enterprises]
-    due = monthly_reports_due([g.code for g in settings.groups], settings.zone.reporting_start,
-                              settings.now(), settings.deadlines.monthly_day, is_workday)
+    monthly = monthly_reports_due([g.code for g in settings.groups], settings.zone.reporting_start,
+                                  settings.now(), settings.deadlines.monthly_day, is_workday)
+    weekly = weekly_reports_due(library_snapshots(engine), dt.date.fromisoformat(settings.zone.weekly_start),
+                                settings.now(), settings.deadlines.weekly_weekday, settings.deadlines.weekly_hour,
+                                is_workday)
+    due = pd.concat([monthly, weekly], ignore_index=True)
     load.replace_dimensions(engine, groups, key_enterprise_patterns(names, settings.aliases), due)
+
+
+def library_snapshots(engine: Engine) -> pd.DataFrame:
+    """Every project-library snapshot's rows: snapshot_at, project_code, cadre, status."""
+    columns = [project_snapshot.c.snapshot_at, project_snapshot.c.project_code, project_snapshot.c.cadre,
+               project_snapshot.c.status]
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(select(*columns)).all(), columns=[c.name for c in columns])
 
 
 def table_counts(engine: Engine) -> dict[str, int]:

@@ -51,3 +51,37 @@ def monthly_reports_due(groups: Sequence[str], start_month: str, now: dt.datetim
         for group in groups
     ]
     return pd.DataFrame(rows, columns=DUE_COLUMNS)
+
+
+ACTIVE_PROJECT_STATUSES = ("已签约", "在建")  # projects whose liaison cadre reports weekly
+
+
+def weekly_deadline(week_start: dt.date, weekday: int, hour: int, is_workday: IsWorkday) -> dt.datetime:
+    """When a week's report is due: the given weekday of the next week at `hour`, moved past holidays."""
+    due_day = first_workday_from(week_start + dt.timedelta(days=6 + weekday), is_workday)
+    return dt.datetime.combine(due_day, dt.time(hour, 0))
+
+
+def library_as_of(snapshots: pd.DataFrame, moment: dt.datetime) -> pd.DataFrame:
+    """The project library as it stood at `moment`: the latest snapshot received by then (empty before the first)."""
+    earlier = snapshots[pd.to_datetime(snapshots["snapshot_at"]) <= moment]
+    if earlier.empty:
+        return earlier
+    return earlier[pd.to_datetime(earlier["snapshot_at"]) == pd.to_datetime(earlier["snapshot_at"]).max()]
+
+
+def weekly_reports_due(snapshots: pd.DataFrame, first_week: dt.date, now: dt.datetime, weekday: int, hour: int,
+                       is_workday: IsWorkday) -> pd.DataFrame:
+    """One row per liaison cadre and week whose deadline has passed by `now`.
+
+    A cadre owes a week's report when, in the library as it stood at the end of that week,
+    they are 包联人 of at least one project that is 已签约 or 在建.
+    `snapshots`: snapshot_at, project_code, cadre, status (every snapshot's rows).
+    """
+    rows, week = [], first_week - dt.timedelta(days=first_week.weekday())
+    while (deadline := weekly_deadline(week, weekday, hour, is_workday)) < now:
+        library = library_as_of(snapshots, dt.datetime.combine(week + dt.timedelta(days=7), dt.time()))
+        cadres = sorted(set(library.loc[library["status"].isin(ACTIVE_PROJECT_STATUSES), "cadre"]))
+        rows += [("周报", cadre, week.isoformat(), deadline) for cadre in cadres]
+        week += dt.timedelta(days=7)
+    return pd.DataFrame(rows, columns=DUE_COLUMNS)

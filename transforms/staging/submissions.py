@@ -16,6 +16,7 @@ from transforms.staging.workbook import StagedWorkbook
 FACT_SHEETS = {
     "月报": {"对接企业": "fact_contact", "签约项目": "fact_signing", "经费支出": "fact_expense"},
     "项目库": {"项目库": "project_snapshot"},
+    "周报": {"项目进展": "fact_project_week", "手续办理": "fact_procedure_week", "问题清单": "fact_problem_week"},
 }
 
 
@@ -34,7 +35,26 @@ def subject_and_period(staged: StagedWorkbook, received_at: dt.datetime) -> tupl
         return info.get("group_code"), info.get("month")
     if staged.kind == "项目库":
         return "项目库", received_at.date().isoformat()
+    if staged.kind == "周报":
+        info = basic_info(staged)
+        week = info.get("week")
+        return info.get("cadre"), week.isoformat() if week else None
     return None, None
+
+
+def weekly_header(staged: StagedWorkbook) -> dict[str, object]:
+    """The weekly_report row: cadre, week_start, filed_on."""
+    info = basic_info(staged)
+    return {"cadre": info.get("cadre"), "week_start": info.get("week"), "filed_on": info.get("filed_on")}
+
+
+def report_header(staged: StagedWorkbook) -> tuple[str, dict[str, object]] | None:
+    """(table, row) of the per-report header table for kinds that have one."""
+    if staged.kind == "月报":
+        return "monthly_report", monthly_header(staged)
+    if staged.kind == "周报":
+        return "weekly_report", weekly_header(staged)
+    return None
 
 
 def monthly_header(staged: StagedWorkbook) -> dict[str, object]:
@@ -54,6 +74,10 @@ def fact_frames(staged: StagedWorkbook, received_at: dt.datetime) -> dict[str, p
             frame = frame.assign(group_code=info.get("group_code"), month=info.get("month"))
         elif staged.kind == "项目库":
             frame = frame.assign(snapshot_at=received_at)
+        elif staged.kind == "周报":
+            week = info.get("week")
+            frame = frame.assign(cadre=info.get("cadre"), week_start=week,
+                                 week_end=week + dt.timedelta(days=6) if week else None)
         frames[table] = frame
     return frames
 

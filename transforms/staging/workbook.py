@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
 
 from transforms.findings import Finding, file_error
 from transforms.staging.sheets import StagedSheet, stage_form, stage_table
-from zhaoshang.contract import WORKBOOKS, Workbook, header_key
+from zhaoshang.contract import WEEKLY_CSV_EXTRA, WORKBOOKS, Workbook, header_key
 
 Rows = Sequence[Sequence[object]]
 
@@ -89,3 +91,30 @@ def stage_workbook(sheets: Mapping[str, Rows], spec: Workbook, group_codes: dict
         stage = stage_form if sheet.layout == "form" else stage_table
         staged.sheets[sheet.name] = stage(actual, sheets[actual], sheet, group_codes)
     return staged  # other sheets (填报说明, notes, pivots) are allowed and not read
+
+
+def stage_weekly_csv(rows: Rows, group_codes: dict[str, str]) -> StagedWorkbook:
+    """A CSV weekly report: the 项目进展 columns plus 包联人 and 报告周 on every row.
+
+    Staged into the same shape as a workbook: 项目进展 from the rows, and 基本信息 from
+    the first record's 包联人/报告周 (every row must agree; see rules.weekly).
+    """
+    spec = WORKBOOKS["周报"]
+    progress = spec.sheet("项目进展")
+    wide = replace(progress, columns=progress.columns + WEEKLY_CSV_EXTRA)
+    staged = StagedWorkbook(kind="周报")
+    table = stage_table(progress.name, rows, wide, group_codes)
+    staged.sheets[progress.name] = table
+    if table.frame.empty or "cadre" not in table.frame or "week" not in table.frame:
+        staged.findings.append(file_error(
+            "CSV 周报缺少“包联人”或“报告周”列，或没有任何数据行。",
+            "请使用“项目周报（CSV模板）”，每行都填写包联人和报告周。"))
+        return staged
+    first = table.frame.iloc[0]
+    basic = StagedSheet(name=progress.name, frame=pd.DataFrame([{
+        "_row": 0, "cadre": first["cadre"], "week": first["week"], "filed_on": None}]))
+    basic.positions = {"cadre": (int(first["_row"]), table.positions["cadre"]),
+                       "week": (int(first["_row"]), table.positions["week"])}
+    basic.unreadable = {(0, f) for r, f in table.unreadable if r == int(first["_row"]) and f in ("cadre", "week")}
+    staged.sheets["基本信息"] = basic
+    return staged

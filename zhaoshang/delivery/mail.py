@@ -16,6 +16,7 @@ import logging
 import mimetypes
 import re
 import ssl
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -215,7 +216,7 @@ def write_eml(settings: Settings, key: str, subject: str, message: EmailMessage)
     """Write the message to outbox/ (atomically: a reader never sees half a file); returns its path."""
     settings.outbox.mkdir(parents=True, exist_ok=True)
     path = settings.outbox / eml_name(settings, key, subject)
-    partial = path.with_name(path.name + ".part")
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")  # one per writer: runs may race on a key
     partial.write_bytes(message.as_bytes())
     partial.replace(path)
     return path
@@ -416,6 +417,8 @@ def _addresses(values: Sequence[str]) -> list[str]:
     """Stripped, de-duplicated addr-specs; anything that is not a plain mailbox address is refused."""
     addresses = [v.strip() for v in values if v and v.strip()]
     for address in addresses:
+        if not address.isascii():  # smtplib cannot put it in RCPT TO without SMTPUTF8
+            raise ValueError(f"Not a mail address: {address!r} (only ASCII addresses are supported)")
         try:
             Address(addr_spec=address)  # one mailbox, no display name, no CR/LF: else ValueError
         except ValueError as exc:

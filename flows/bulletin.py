@@ -1,0 +1,64 @@
+"""Monthly bulletin 招商引资工作通报 (DESIGN §5): read the marts → render the .docx → (optionally) mail the leaders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows.common import open_warehouse, settings_for
+from transforms.marts.bulletin import issue_label
+from zhaoshang.reports import bulletin as report
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def read_marts(engine, month: str) -> report.BulletinData:
+    """The mart rows the bulletin is built from."""
+    return report.read_bulletin_data(engine, month)
+
+
+@task(cache_policy=NO_CACHE)
+def render(settings, data: report.BulletinData) -> report.BulletinFiles:
+    """Charts, the .docx and its trace workbook under reports/通报/."""
+    return report.render_bulletin(settings, data)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def queue_for_leaders(settings, engine, month: str, files: report.BulletinFiles) -> None:
+    """Queue the bulletin mail to the leaders (one mail per month: re-runs do not send it twice)."""
+    from zhaoshang.delivery.mail import leader_addresses, queue_mail
+
+    queue_mail(settings, engine, key=f"bulletin:{month}", to=leader_addresses(settings),
+               subject=f"【招商引资工作通报】{issue_label(month)}", paragraphs=files.summary, attachments=[files.docx])
+
+
+@task(cache_policy=NO_CACHE)
+def deliver(settings, engine) -> None:
+    """Send whatever mail is pending (what cannot be sent now stays queued for the next run)."""
+    from zhaoshang.delivery.mail import deliver_pending
+
+    deliver_pending(settings, engine)
+
+
+@flow(name="bulletin", log_prints=False)
+def bulletin(month: str, send: bool = False, config: str | None = None, root: str | None = None,
+             warehouse_url: str | None = None) -> Path:
+    """The bulletin for `month` ("YYYY-MM"): read → render → publish (→ mail the leaders when send=True)."""
+    if not MONTH.match(month):
+        raise ValueError(f"月份格式应为 YYYY-MM（例如 2021-08），收到的是 {month!r}")
+    settings = settings_for(config, root, warehouse_url)
+    engine = open_warehouse(settings)
+    files = render(settings, read_marts(engine, month))
+    create_markdown_artifact(key="bulletin", description=f"{issue_label(month)}招商引资工作通报", markdown=(
+        f"**{issue_label(month)}招商引资工作通报**\n\n- 文档：[{files.docx.name}]({files.docx.as_uri()})  \n"
+        f"  `{files.docx}`\n- 数据来源：`{files.trace}`\n\n" + "\n\n".join(files.headline)))
+    if send:
+        queue_for_leaders(settings, engine, month, files)
+        deliver(settings, engine)
+    get_run_logger().info("bulletin %s written to %s", month, files.docx)
+    return files.docx

@@ -1,0 +1,491 @@
+"""The monthly bulletin (招商引资工作通报) at the I/O edge.
+
+read_bulletin_data  – run the named queries below (marts, dims, current contacts) for one month
+bulletin_content    – turn their rows into the template's context, the mail summary and the trace
+render_bulletin     – draw the charts, render templates/bulletin.docx, write the trace workbook
+
+Every figure printed in the bulletin is listed in the companion workbook
+`…_数据来源.xlsx`: where it appears, its value as printed, how it was computed, the SQL
+query and the numbers (行号) of the query rows it came from; each query's rows are a
+sheet of that workbook. The figures themselves come from transforms/marts/bulletin.py.
+
+Later sections (key projects, open problems from the weekly reports) plug in through
+`sections`: each a mapping {"title", "paragraphs", optional "table": {"caption",
+"header", "rows"}, optional "trace": [trace rows]}; the template renders a section only
+when it is given, numbered after the fixed ones, so no placeholder ever reaches a page.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, text
+
+from transforms.marts import bulletin as b
+from zhaoshang.settings import PROJECT_DIR, Settings
+
+TEMPLATE = PROJECT_DIR / "templates" / "bulletin.docx"
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "SimHei", "Source Han Sans SC")
+CHART_WIDTH_MM = 150
+
+# The only reads of the bulletin: the marts, two small dimensions, and the current contact rows
+# (for which key enterprises and regions a group reached — not in mart_group_month).
+QUERIES: dict[str, str] = {
+    "mart_group_month": (
+        "SELECT group_code, month, contacts, enterprises, key_enterprise_contacts, signings,\n"
+        "       signed_investment_wan, expense_yuan, file_id\n"
+        "FROM mart_group_month\nWHERE month >= :first AND month <= :last\nORDER BY month, group_code"),
+    "mart_submission": (
+        "SELECT kind, subject, period, status, received_at, due_at\n"
+        "FROM mart_submission\nWHERE kind = '月报' AND period <= :last\nORDER BY period, subject"),
+    "dim_group": "SELECT group_code, name, budget_yuan\nFROM dim_group\nORDER BY group_code",
+    "dim_key_enterprise": "SELECT pattern, enterprise\nFROM dim_key_enterprise\nORDER BY pattern",
+    "fact_contact": (
+        "SELECT c.group_code, c.month, c.enterprise, c.region, c.file_id, c.sheet_row\n"
+        "FROM fact_contact c\nJOIN ingested_file f ON f.id = c.file_id AND f.status = 'loaded'\n"
+        "WHERE c.month = :last\nORDER BY c.group_code, c.file_id, c.sheet_row"),
+}
+COUNTS = ["contacts", "enterprises", "key_enterprise_contacts", "signings", "file_id", "sheet_row"]
+AMOUNTS = ["signed_investment_wan", "expense_yuan", "budget_yuan"]
+TRACE_COLUMNS = ["序号", "位置", "指标", "通报中的数值", "计算方法", "查询", "来源行（行号）", "SQL"]
+STATUS_ZH = {"late": "逾期报送", "missing": "未报送", "on_time": "按时报送"}
+
+
+class MissingChineseFont(RuntimeError):
+    """No Chinese font is installed for the charts."""
+
+
+@dataclass
+class BulletinData:
+    """The rows the bulletin is built from: one DataFrame per named query, and the parameters used."""
+
+    month: str
+    frames: dict[str, pd.DataFrame]
+    params: dict[str, str]
+
+
+@dataclass
+class BulletinFiles:
+    """What one rendering wrote, and the short summary for the mail body."""
+
+    docx: Path
+    trace: Path
+    charts: list[Path]
+    summary: list[str]
+    headline: list[str] = field(default_factory=list)
+
+
+# ── reading ──
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Same dtypes on SQLite and PostgreSQL (which returns Decimal for NUMERIC, datetimes for timestamps)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if column in COUNTS:
+            frame[column] = pd.to_numeric(frame[column]).astype("int64")
+        elif column in AMOUNTS:
+            frame[column] = pd.to_numeric(frame[column].map(lambda v: None if v is None else float(v))).astype(float)
+        elif column in ("received_at", "due_at"):
+            frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def read_bulletin_data(engine: Engine, month: str) -> BulletinData:
+    """Run every bulletin query for `month` (its year so far, and the month before for 环比)."""
+    params = {"first": min(b.previous_month(month), b.year_months(month)[0]), "last": month}
+    frames = {}
+    with engine.connect() as conn:
+        for name, sql in QUERIES.items():
+            result = conn.execute(text(sql), params)
+            frames[name] = _typed(pd.DataFrame(result.fetchall(), columns=list(result.keys())))
+    return BulletinData(month, frames, params)
+
+
+# ── the trace of every figure ──
+
+@dataclass
+class Trace:
+    """Collects one row per printed figure: where, what, value, method, and which query rows it came from."""
+
+    frames: Mapping[str, pd.DataFrame]
+    rows: list[dict] = field(default_factory=list)
+
+    def add(self, place: str, label: str, value: str, method: str, **sources: pd.Series | Sequence[bool]) -> None:
+        """Record a figure; `sources` maps a query name to a boolean mask over its rows."""
+        used = {name: [i + 1 for i, hit in enumerate(list(mask)) if hit] for name, mask in sources.items()}
+        self.rows.append({
+            "序号": len(self.rows) + 1, "位置": place, "指标": label, "通报中的数值": value, "计算方法": method,
+            "查询": "\n".join(used),
+            "来源行（行号）": "\n".join(f"{n}: {', '.join(map(str, rows)) or '（无，按0计）'}" for n, rows in used.items()),
+            "SQL": "\n\n".join(QUERIES[n] for n in used),
+        })
+
+
+# ── building the content ──
+
+def ordered_groups(groups: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """dim_group rows in the configuration's order (unknown codes last, alphabetically)."""
+    order = {g.code: i for i, g in enumerate(settings.groups)}
+    rank = groups["group_code"].map(lambda c: order.get(c, len(order)))
+    return groups.assign(_rank=rank).sort_values(["_rank", "group_code"]).drop(columns="_rank").reset_index(drop=True)
+
+
+def _cell(value: float, decimals: int = 0, reported: bool = True) -> str:
+    """A table cell: the number as printed, or "—" for a group that did not report."""
+    return b.number_text(value, decimals) if reported else b.NO_DATA
+
+
+def bulletin_content(data: BulletinData, settings: Settings,
+                     sections: Sequence[Mapping] = ()) -> tuple[dict, list[str], list[dict], Trace]:
+    """The template context (without the chart images), the mail summary, the chart series and the trace."""
+    month, f = data.month, data.frames
+    gm, contacts, patterns = f["mart_group_month"], f["fact_contact"], f["dim_key_enterprise"]
+    groups = ordered_groups(f["dim_group"], settings)
+    trace = Trace(f)
+    prev = b.previous_month(month)
+    has_prev = prev >= settings.zone.reporting_start
+    in_month, in_prev = gm["month"] == month, gm["month"] == prev
+    in_year = gm["month"].isin(b.year_months(month))
+    totals = b.month_totals(gm, b.year_months(month) + ([] if month[5:] != "01" else []))
+    now = b.totals_of(b.month_totals(gm, [month]), month)
+    before = b.totals_of(b.month_totals(gm, [prev]), prev) if has_prev else None
+    ytd = b.ytd_totals(gm, month)
+    budget = float(groups["budget_yuan"].sum())
+
+    # 一、总体情况
+    clauses = b.headline_clauses(now, before)
+    overview = ["；".join(clauses) + "。", b.ytd_sentence(month, ytd, budget)]
+    for (measure, lead, unit, places), clause in zip(b.HEADLINE, clauses):
+        trace.add("一、总体情况", f"本月{lead.removeprefix('本月共').removeprefix('其中')}（{unit}）",
+                  b.number_text(now[measure], places), f"mart_group_month.{measure} 本月各组之和",
+                  mart_group_month=in_month)
+        if before is not None:
+            trace.add("一、总体情况", f"{lead}环比", b.change_phrase(now[measure], before[measure], unit, places),
+                      f"本月与上月（{prev}）mart_group_month.{measure} 各组之和比较", mart_group_month=in_month | in_prev)
+    for measure, lead, unit, places in b.HEADLINE:
+        trace.add("一、总体情况", f"{b.ytd_label(month)}累计{lead.removeprefix('本月共').removeprefix('其中')}（{unit}）",
+                  b.number_text(ytd[measure], places), f"mart_group_month.{measure} {b.ytd_label(month)}各组之和",
+                  mart_group_month=in_year)
+    if budget:
+        trace.add("一、总体情况", "累计支出占年度预算", b.percent_text(ytd["expense_yuan"], budget),
+                  "累计支出 ÷ dim_group.budget_yuan 之和", mart_group_month=in_year,
+                  dim_group=[True] * len(f["dim_group"]))
+
+    # 二、各工作组工作情况
+    rows = b.group_month_rows(gm, groups, month)
+    keys = b.key_enterprises_reached(contacts, patterns)
+    regions = b.key_regions_covered(contacts, settings.zone.key_regions)
+    key_names, region_names = b.names_by_group(keys, "key_enterprise"), b.names_by_group(regions, "region")
+    group_rows, reach_rows, paragraphs = [], [], []
+    for row in rows.to_dict("records"):
+        code, ok = row["group_code"], row["reported"]
+        paragraphs.append(b.group_sentence(row, month, key_names.get(code, ""), region_names.get(code, "")))
+        cells = {"name": row["name"], "contacts": _cell(row["contacts"], 0, ok), "enterprises": _cell(row["enterprises"], 0, ok),
+                 "key_contacts": _cell(row["key_enterprise_contacts"], 0, ok), "signings": _cell(row["signings"], 0, ok),
+                 "investment": _cell(row["signed_investment_wan"], 4, ok)}
+        group_rows.append(cells)
+        mask = in_month & (gm["group_code"] == code)
+        for key, label, column in (("contacts", "对接企业（家次）", "contacts"), ("enterprises", "对接企业（家）", "enterprises"),
+                                   ("key_contacts", "其中重点企业（家次）", "key_enterprise_contacts"),
+                                   ("signings", "签约项目（个）", "signings"), ("investment", "协议投资额（万元）", "signed_investment_wan")):
+            trace.add("表1及“各工作组工作情况”", f"{row['name']} {label}", cells[key],
+                      f"mart_group_month.{column}" if ok else "本月无该组现行月报（未报送），以“—”表示", mart_group_month=mask)
+        group_contacts = contacts["group_code"] == code
+        reach = {"name": row["name"], "key_enterprises": key_names.get(code, "无") if ok else b.NO_DATA,
+                 "regions": region_names.get(code, "无") if ok else b.NO_DATA}
+        reach_rows.append(reach)
+        matched = patterns["enterprise"].isin(keys.loc[keys["group_code"] == code, "key_enterprise"])
+        hit = group_contacts & contacts["enterprise"].map(
+            lambda e: any(p in e for p in patterns.loc[matched, "pattern"]))
+        trace.add("表2及“各工作组工作情况”", f"{row['name']} 对接的重点企业", reach["key_enterprises"],
+                  "企业名称包含 dim_key_enterprise.pattern 的对接记录，取其 enterprise（按首次对接顺序）",
+                  fact_contact=hit, dim_key_enterprise=matched)
+        trace.add("表2及“各工作组工作情况”", f"{row['name']} 覆盖的重点区域", reach["regions"],
+                  f"对接记录的所在地区属于配置的重点区域（{'、'.join(settings.zone.key_regions)}）",
+                  fact_contact=group_contacts & contacts["region"].isin(settings.zone.key_regions))
+
+    distinct = b.distinct_enterprises(contacts, month)
+    reported = rows.loc[rows["reported"]]
+    group_total = {"contacts": b.number_text(now["contacts"]), "enterprises": b.number_text(distinct),
+                   "key_contacts": b.number_text(now["key_enterprise_contacts"]), "signings": b.number_text(now["signings"]),
+                   "investment": b.number_text(now["signed_investment_wan"], 4)}
+    for key, label, method in (("contacts", "对接企业（家次）", "mart_group_month.contacts 之和"),
+                               ("key_contacts", "其中重点企业（家次）", "mart_group_month.key_enterprise_contacts 之和"),
+                               ("signings", "签约项目（个）", "mart_group_month.signings 之和"),
+                               ("investment", "协议投资额（万元）", "mart_group_month.signed_investment_wan 之和")):
+        trace.add("表1", f"合计 {label}", group_total[key], method, mart_group_month=in_month)
+    trace.add("表1", "合计 对接企业（家）", group_total["enterprises"], "本月各组对接记录的企业名称去重计数",
+              fact_contact=[True] * len(contacts))
+    notes = []
+    missing = rows.loc[~rows["reported"], "name"].tolist()
+    if missing:
+        notes.append(f"注：{'、'.join(missing)}{int(month[5:])}月份月报未报送，表中以“—”表示。")
+    if distinct != int(reported["enterprises"].sum()):
+        notes.append("注：合计栏“对接企业（家）”按各组去重后的企业数计，同一企业由多个组对接的只计一次。")
+
+    # 三、招商经费使用情况
+    money = b.budget_rows(gm, groups, month)
+    month_spent = float(reported["expense_yuan"].sum())
+    budget_rows = []
+    for r in money.to_dict("records"):
+        ok = bool(rows.loc[rows["group_code"] == r["group_code"], "reported"].iloc[0])
+        cells = {"name": r["name"], "month_yuan": _cell(r["month_yuan"], 2, ok), "ytd_yuan": b.number_text(r["ytd_yuan"], 2),
+                 "budget_yuan": b.number_text(r["budget_yuan"], 2), "used": b.percent_text(r["ytd_yuan"], r["budget_yuan"]),
+                 "pace": r["pace"]}
+        budget_rows.append(cells)
+        own = gm["group_code"] == r["group_code"]
+        dim = f["dim_group"]["group_code"] == r["group_code"]
+        trace.add("表3", f"{r['name']} 本月支出（元）", cells["month_yuan"], "mart_group_month.expense_yuan",
+                  mart_group_month=in_month & own)
+        trace.add("表3", f"{r['name']} 累计支出（元）", cells["ytd_yuan"], f"mart_group_month.expense_yuan {b.ytd_label(month)}之和",
+                  mart_group_month=in_year & own)
+        trace.add("表3", f"{r['name']} 年度预算（元）", cells["budget_yuan"], "dim_group.budget_yuan", dim_group=dim)
+        trace.add("表3", f"{r['name']} 预算使用率", cells["used"], "累计支出 ÷ 年度预算", mart_group_month=in_year & own, dim_group=dim)
+        trace.add("表3", f"{r['name']} 对照序时进度", cells["pace"],
+                  f"预算使用率与序时进度 {b.percent_text(b.issue_number(month), 12)} 比较，±2个百分点以内为持平",
+                  mart_group_month=in_year & own, dim_group=dim)
+    zone_pace = b.pace_verdict(b.share(ytd["expense_yuan"], budget), b.elapsed_share(month))
+    budget_total = {"month_yuan": b.number_text(month_spent, 2), "ytd_yuan": b.number_text(ytd["expense_yuan"], 2),
+                    "budget_yuan": b.number_text(budget, 2), "used": b.percent_text(ytd["expense_yuan"], budget),
+                    "pace": zone_pace}
+    all_groups = [True] * len(f["dim_group"])
+    trace.add("表3", "合计 本月支出（元）", budget_total["month_yuan"], "mart_group_month.expense_yuan 本月之和",
+              mart_group_month=in_month)
+    trace.add("表3及“招商经费使用情况”", "合计 累计支出（元）", budget_total["ytd_yuan"], "mart_group_month.expense_yuan 累计之和",
+              mart_group_month=in_year)
+    trace.add("表3及“招商经费使用情况”", "合计 年度预算（元）", budget_total["budget_yuan"], "dim_group.budget_yuan 之和",
+              dim_group=all_groups)
+    trace.add("表3及“招商经费使用情况”", "合计 预算使用率", budget_total["used"], "累计支出 ÷ 年度预算",
+              mart_group_month=in_year, dim_group=all_groups)
+    trace.add("表3及“招商经费使用情况”", "合计 对照序时进度", zone_pace, "预算使用率与序时进度比较",
+              mart_group_month=in_year, dim_group=all_groups)
+
+    # 月报报送情况
+    subs = f["mart_submission"]
+    issues = b.submission_issues(subs, month, groups)
+    counts = b.submission_counts(subs, month)
+    submission_rows = [{"name": r["name"], "period": b.month_label(r["period"]), "status": STATUS_ZH[r["status"]],
+                        "due": b.date_label(r["due_at"]),
+                        "received": b.date_label(r["received_at"]) if pd.notna(r["received_at"]) else b.NO_DATA}
+                       for r in issues.to_dict("records")]
+    for r in issues.to_dict("records"):
+        trace.add("月报报送情况", f"{r['name']} {r['period']} 月报", STATUS_ZH[r["status"]], "mart_submission.status",
+                  mart_submission=(subs["subject"] == r["subject"]) & (subs["period"] == r["period"]))
+    this_due = subs["period"] == month
+    for key, label in (("due", "应报送"), ("on_time", "按时报送"), ("late", "逾期报送"), ("missing", "未报送")):
+        trace.add("月报报送情况", f"本月月报{label}（份）", str(counts[key]),
+                  "mart_submission 本月行数" if key == "due" else f"mart_submission.status = '{key}' 的行数",
+                  mart_submission=this_due if key == "due" else this_due & (subs["status"] == key))
+
+    # sections from later issues, numbered after the fixed ones; tables numbered after 表3
+    table_no, extra = 4, []
+    for section in sections:
+        item = {"title": section["title"], "paragraphs": list(section.get("paragraphs", ()))}
+        if section.get("table"):
+            table = section["table"]
+            item["table"] = {"caption": f"表{table_no}  {table['caption']}", "header": list(table["header"]),
+                             "rows": [list(r) for r in table["rows"]]}
+            table_no += 1
+        trace.rows.extend({**t, "序号": len(trace.rows) + i + 1} for i, t in enumerate(section.get("trace", ())))
+        extra.append(item)
+    numbers = b.section_numbers(["overview", "groups", "budget", *[f"s{i}" for i in range(len(extra))], "submissions"])
+    for i, item in enumerate(extra):
+        item["number"] = numbers[f"s{i}"]
+
+    committee = settings.zone.committee
+    context = {
+        "committee": committee, "office_full": f"{settings.zone.name}{settings.zone.office}",
+        "issue_label": b.issue_label(month), "month_label": b.month_label(month), "ytd_label": b.ytd_label(month),
+        "issue_date": b.date_label(settings.today()), "year": month[:4],
+        "elapsed_text": b.percent_text(b.issue_number(month), 12),
+        "no": numbers, "overview": overview, "group_paragraphs": paragraphs, "group_rows": group_rows,
+        "group_total": group_total, "group_notes": notes, "reach_rows": reach_rows,
+        "budget_paragraph": b.pace_sentence(month, ytd["expense_yuan"], budget, money),
+        "budget_rows": budget_rows, "budget_total": budget_total, "sections": extra,
+        "submission_paragraph": b.submission_sentence(month, counts, issues), "submission_rows": submission_rows,
+        "submission_table_no": table_no,
+    }
+    summary = [
+        f"现将《{b.issue_label(month)}招商引资工作通报》（{b.month_label(month)}份）报送各位领导，全文见附件。",
+        "主要情况：" + overview[0],
+        overview[1],
+        context["budget_paragraph"].split("。分组看")[0].rstrip("。") + "。",
+        context["submission_paragraph"],
+    ]
+    series = _chart_series(gm, groups, month, totals, trace)
+    return context, summary, series, trace
+
+
+def _chart_series(gm: pd.DataFrame, groups: pd.DataFrame, month: str, totals: pd.DataFrame, trace: Trace) -> list[dict]:
+    """The numbers the two charts plot (and their trace rows)."""
+    trend = totals.loc[totals["month"].isin(b.year_months(month))]
+    for r in trend.to_dict("records"):
+        label = f"{int(r['month'][5:])}月"
+        mask = gm["month"] == r["month"]
+        trace.add("图1", f"{label} 对接企业（家次）", b.number_text(r["contacts"]), "mart_group_month.contacts 各组之和",
+                  mart_group_month=mask)
+        trace.add("图1", f"{label} 签约项目（个）", b.number_text(r["signings"]), "mart_group_month.signings 各组之和",
+                  mart_group_month=mask)
+    in_year = gm["month"].isin(b.year_months(month))
+    bars = []
+    for g in groups.to_dict("records"):
+        own = gm["group_code"] == g["group_code"]
+        this = float(gm.loc[own & (gm["month"] == month), "signed_investment_wan"].sum())
+        cum = float(gm.loc[own & in_year, "signed_investment_wan"].sum())
+        bars.append({"name": g["name"], "month": this, "ytd": cum})
+        trace.add("图2", f"{g['name']} 本月协议投资额（万元）", b.number_text(this, 4), "mart_group_month.signed_investment_wan",
+                  mart_group_month=own & (gm["month"] == month))
+        trace.add("图2", f"{g['name']} {b.ytd_label(month)}累计协议投资额（万元）", b.number_text(cum, 4),
+                  "mart_group_month.signed_investment_wan 累计之和", mart_group_month=own & in_year)
+    return [{"kind": "trend", "months": [f"{int(m[5:])}月" for m in trend["month"]],
+             "contacts": trend["contacts"].tolist(), "signings": trend["signings"].tolist()},
+            {"kind": "investment", "bars": bars, "ytd_label": b.ytd_label(month)}]
+
+
+# ── charts ──
+
+def chinese_font() -> str:
+    """The first installed CJK font matplotlib can use; a clear error when there is none."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in installed:
+            return name
+    raise MissingChineseFont(
+        f"No Chinese font for the bulletin charts: install one of {', '.join(CJK_FONTS)} "
+        "(e.g. `apt-get install fonts-noto-cjk`), then delete matplotlib's font cache (~/.cache/matplotlib).")
+
+
+def _wrap(name: str, width: int = 5) -> str:
+    """Break a long group name over lines of `width` characters for an axis label."""
+    return "\n".join(name[i:i + width] for i in range(0, len(name), width))
+
+
+def draw_trend_chart(series: Mapping, path: Path, font: str) -> Path:
+    """Line chart: contacts (left axis) and signings (right axis) per month of the year so far."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context({"font.family": [font], "axes.unicode_minus": False, "font.size": 10}):
+        fig = Figure(figsize=(6.3, 3.2), dpi=200, layout="constrained")
+        ax = fig.add_subplot()
+        x = range(len(series["months"]))
+        ax.plot(x, series["contacts"], marker="o", color="#C00000", label="对接企业（家次）")
+        right = ax.twinx()
+        right.plot(x, series["signings"], marker="s", color="#1F4E79", linestyle="--", label="签约项目（个）")
+        for xi, v in zip(x, series["contacts"]):
+            ax.annotate(str(v), (xi, v), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=8, color="#C00000")
+        ax.set_xticks(list(x), series["months"])
+        ax.set_ylabel("对接企业（家次）")
+        right.set_ylabel("签约项目（个）")
+        ax.set_ylim(0, max([*series["contacts"], 1]) * 1.25)
+        right.set_ylim(0, max([*series["signings"], 1]) * 1.6)
+        right.yaxis.get_major_locator().set_params(integer=True)
+        ax.grid(axis="y", alpha=0.3)
+        handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+        ax.legend(handles, [h.get_label() for h in handles], loc="upper left", frameon=False, ncols=2)
+        fig.savefig(path, format="png", metadata={"Software": None})
+    return path
+
+
+def draw_investment_chart(series: Mapping, path: Path, font: str) -> Path:
+    """Bar chart: signed investment (万元) by group, this month beside the year so far."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context({"font.family": [font], "axes.unicode_minus": False, "font.size": 10}):
+        fig = Figure(figsize=(6.3, 3.2), dpi=200, layout="constrained")
+        ax = fig.add_subplot()
+        bars = series["bars"]
+        x = list(range(len(bars)))
+        width = 0.36
+        for offset, key, label, color in ((-width / 2, "month", "本月", "#C00000"),
+                                          (width / 2, "ytd", f"{series['ytd_label']}累计", "#1F4E79")):
+            values = [bar[key] for bar in bars]
+            drawn = ax.bar([xi + offset for xi in x], values, width, label=label, color=color)
+            ax.bar_label(drawn, labels=[b.number_text(v, 4) for v in values], fontsize=8, padding=2)
+        ax.set_xticks(x, [_wrap(bar["name"]) for bar in bars])
+        ax.set_ylabel("协议投资额（万元）")
+        ax.set_ylim(0, max([bar["ytd"] for bar in bars] + [1]) * 1.2)
+        ax.grid(axis="y", alpha=0.3)
+        ax.legend(frameon=False)
+        fig.savefig(path, format="png", metadata={"Software": None})
+    return path
+
+
+# ── writing ──
+
+def bulletin_paths(settings: Settings, month: str) -> tuple[Path, Path, Path]:
+    """The .docx, its trace workbook, and the charts folder under reports/通报/."""
+    folder = settings.reports / "通报"
+    name = f"{b.issue_label(month)}招商引资工作通报"
+    return folder / f"{name}.docx", folder / f"{name}_数据来源.xlsx", folder / "图表"
+
+
+def _replace_atomically(path: Path, write) -> Path:
+    """Write through a temporary file in the same folder, then rename over `path` (readers never see half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def write_trace(path: Path, data: BulletinData, trace: Trace) -> Path:
+    """The companion workbook: 数据来源 (one row per printed figure), 查询语句, and one sheet of rows per query."""
+    from openpyxl.styles import Alignment, Font
+
+    def write(target: Path) -> None:
+        with pd.ExcelWriter(target, engine="openpyxl") as xl:
+            pd.DataFrame(trace.rows, columns=TRACE_COLUMNS).to_excel(xl, sheet_name="数据来源", index=False)
+            params = "，".join(f":{k} = {v}" for k, v in data.params.items())
+            pd.DataFrame([(n, sql, params) for n, sql in QUERIES.items()], columns=["查询", "SQL", "参数"]).to_excel(
+                xl, sheet_name="查询语句", index=False)
+            for name, frame in data.frames.items():
+                frame.insert(0, "行号", range(1, len(frame) + 1)) if "行号" not in frame else None
+                frame.to_excel(xl, sheet_name=name[:31], index=False)
+                frame.drop(columns="行号", inplace=True)
+            for sheet in xl.book.worksheets:
+                sheet.freeze_panes = "A2"
+                for cell in sheet[1]:
+                    cell.font = Font(bold=True)
+                for column in sheet.columns:
+                    width = min(60, max(8, *(len(str(c.value or "").split("\n")[0]) * 1.6 for c in column)))
+                    sheet.column_dimensions[column[0].column_letter].width = width
+                    for c in column:
+                        c.alignment = Alignment(wrap_text=True, vertical="top")
+
+    return _replace_atomically(path, write)
+
+
+def render_bulletin(settings: Settings, data: BulletinData, sections: Sequence[Mapping] = ()) -> BulletinFiles:
+    """Charts → .docx from templates/bulletin.docx (autoescaped) → trace workbook; returns the paths and mail summary."""
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    docx_path, trace_path, chart_dir = bulletin_paths(settings, data.month)
+    chart_dir.mkdir(parents=True, exist_ok=True)
+    context, summary, series, trace = bulletin_content(data, settings, sections)
+    font = chinese_font()
+    label = b.issue_label(data.month)
+    trend = draw_trend_chart(series[0], chart_dir / f"{label}_图1_各月对接企业和签约项目.png", font)
+    bars = draw_investment_chart(series[1], chart_dir / f"{label}_图2_各工作组签约项目协议投资额.png", font)
+
+    template = DocxTemplate(TEMPLATE)
+    context = {**context, "trend_chart": InlineImage(template, str(trend), width=Mm(CHART_WIDTH_MM)),
+               "investment_chart": InlineImage(template, str(bars), width=Mm(CHART_WIDTH_MM))}
+    template.render(context, autoescape=True)
+    _replace_atomically(docx_path, lambda tmp: template.save(tmp))
+    write_trace(trace_path, data, trace)
+    return BulletinFiles(docx_path, trace_path, [trend, bars], summary, context["overview"])
