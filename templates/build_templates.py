@@ -34,7 +34,7 @@ HEADING = "黑体"
 TITLE = "方正小标宋简体"
 TABLE = "宋体"
 RED = RGBColor(0xFF, 0x00, 0x00)
-SAN_HAO, SI_HAO, XIAO_SI, ER_HAO = Pt(16), Pt(14), Pt(12), Pt(22)  # 三号, 四号, 小四, 二号
+SAN_HAO, SI_HAO, XIAO_SI, WU_HAO, ER_HAO = Pt(16), Pt(14), Pt(12), Pt(10.5), Pt(22)  # 三号, 四号, 小四, 五号, 二号
 LINE = Pt(28)  # fixed line pitch of the body (22 lines on the GB/T 9704 type area)
 # w:pPr children in schema order (ECMA-376 CT_PPrBase); Word refuses a part whose order is wrong
 PPR_SEQUENCE = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
@@ -155,18 +155,20 @@ def define_styles(doc) -> None:
     paragraph_style(doc, "正文", BODY, SAN_HAO, indent=200)
     paragraph_style(doc, "一级标题", HEADING, SAN_HAO, indent=200, keep_next=True)
     paragraph_style(doc, "二级标题", "楷体_GB2312", SAN_HAO, indent=200, keep_next=True)
-    paragraph_style(doc, "图表标题", HEADING, SI_HAO, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, before=6, after=4,
+    paragraph_style(doc, "表题", HEADING, SI_HAO, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, before=6, after=4,
                     keep_next=True)
+    paragraph_style(doc, "图题", HEADING, SI_HAO, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, before=2, after=8)
     paragraph_style(doc, "图片", BODY, SAN_HAO, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, keep_next=True)
     paragraph_style(doc, "表注", BODY, XIAO_SI, align=WD_ALIGN_PARAGRAPH.LEFT, line=None, before=3)
     paragraph_style(doc, "落款", BODY, SAN_HAO, align=WD_ALIGN_PARAGRAPH.RIGHT)
     paragraph_style(doc, "版记", BODY, SI_HAO, align=WD_ALIGN_PARAGRAPH.LEFT, line=None, before=6)
-    paragraph_style(doc, "表头", HEADING, XIAO_SI, align=WD_ALIGN_PARAGRAPH.CENTER, line=None)
-    paragraph_style(doc, "表格文字", TABLE, XIAO_SI, align=WD_ALIGN_PARAGRAPH.CENTER, line=None)
-    paragraph_style(doc, "表格数字", TABLE, XIAO_SI, align=WD_ALIGN_PARAGRAPH.CENTER, line=None)
-    paragraph_style(doc, "表格左对齐", TABLE, XIAO_SI, align=WD_ALIGN_PARAGRAPH.LEFT, line=None)
+    # keep_next on table text keeps a short table on one page (and with what follows it)
+    paragraph_style(doc, "表头", HEADING, WU_HAO, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, keep_next=True)
+    paragraph_style(doc, "表格文字", TABLE, WU_HAO, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, keep_next=True)
+    paragraph_style(doc, "表格数字", TABLE, WU_HAO, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, keep_next=True)
+    paragraph_style(doc, "表格左对齐", TABLE, WU_HAO, align=WD_ALIGN_PARAGRAPH.LEFT, line=None, keep_next=True)
     paragraph_style(doc, "页码", TABLE, SI_HAO, align=WD_ALIGN_PARAGRAPH.CENTER, line=None)
-    for name in ("图表标题", "图片", "表注", "版记", "表头", "表格文字", "表格数字", "表格左对齐", "页码"):
+    for name in ("表题", "图题", "图片", "表注", "版记", "表头", "表格文字", "表格数字", "表格左对齐", "页码"):
         snap_off(doc.styles[name])
 
 
@@ -286,14 +288,14 @@ def page_setup(section) -> None:
 
 GROUP_TABLE = (["工作组", "对接企业（家次）", "对接企业（家）", "其中重点企业（家次）", "签约项目（个）", "协议投资额（万元）"],
                ["name", "contacts", "enterprises", "key_contacts", "signings", "investment"],
-               [36, 23, 23, 25, 23, 26])
-REACH_TABLE = (["工作组", "对接的重点企业", "覆盖的重点区域"], ["name", "key_enterprises", "regions"], [36, 62, 58])
+               [42, 22, 22, 24, 21, 25])
+REACH_TABLE = (["工作组", "对接的重点企业", "覆盖的重点区域"], ["name", "key_enterprises", "regions"], [42, 52, 62])
 BUDGET_TABLE = (["工作组", "本月支出（元）", "{{ ytd_label }}累计支出（元）", "年度预算（元）", "预算使用率",
                  "对照序时进度（{{ elapsed_text }}）"],
                 ["name", "month_yuan", "ytd_yuan", "budget_yuan", "used", "pace"],
-                [36, 22, 26, 23, 20, 29])
+                [42, 20, 22, 22, 22, 28])
 SUBMISSION_TABLE = (["工作组", "报告月份", "报送情况", "截止时间", "报送时间"],
-                    ["name", "period", "status", "due", "received"], [40, 28, 26, 31, 31])
+                    ["name", "period", "status", "due", "received"], [42, 27, 20, 33, 34])
 
 
 def styled(fields: list[str], var: str, first_style: str = "表格文字", rest: str = "表格数字") -> list[tuple[str, str]]:
@@ -341,35 +343,34 @@ def build_bulletin(path: Path) -> Path:
     issue = para(doc, "{{ issue_label }}", "期号")
     paragraph_border(issue, "bottom", 18, "FF0000", space=8)
     para(doc, "关于{{ month_label }}份招商引资工作情况的通报", "通报标题")
-    para(doc, "各专项招商工作组，管委会各部门：", "主送")
+    para(doc, "各专项招商工作组、管委会各部门：", "主送")
     para(doc, "现将{{ month_label }}份招商引资工作情况通报如下。", "正文")
 
     para(doc, "{{ no.overview }}、总体情况", "一级标题")
     para(doc, "{%p for text in overview %}", "正文")
     para(doc, "{{ text }}", "正文")
     para(doc, "{%p endfor %}", "正文")
-    para(doc, "图1  {{ ytd_label }}各月对接企业和签约项目情况", "图表标题")
     para(doc, "{{ trend_chart }}", "图片")
+    para(doc, "图1  {{ ytd_label }}各月对接企业和签约项目情况", "图题")
 
     para(doc, "{{ no.groups }}、各工作组工作情况", "一级标题")
     para(doc, "{%p for text in group_paragraphs %}", "正文")
     para(doc, "{{ text }}", "正文")
     para(doc, "{%p endfor %}", "正文")
-    para(doc, "表1  {{ month_label }}各工作组招商工作情况", "图表标题")
+    para(doc, "表1  {{ month_label }}各工作组招商工作情况", "表题")
     fixed_table(doc, GROUP_TABLE, "r", "group_rows", total="group_total")
     para(doc, "{%p for text in group_notes %}", "表注")
     para(doc, "{{ text }}", "表注")
     para(doc, "{%p endfor %}", "表注")
-    para(doc, "表2  {{ month_label }}重点企业对接和重点区域覆盖情况", "图表标题")
+    para(doc, "表2  {{ month_label }}重点企业对接和重点区域覆盖情况", "表题")
     fixed_table(doc, REACH_TABLE, "r", "reach_rows", styles=("表格文字", "表格左对齐"))
-    para(doc, "图2  各工作组签约项目协议投资额", "图表标题")
     para(doc, "{{ investment_chart }}", "图片")
+    para(doc, "图2  各工作组签约项目协议投资额", "图题")
 
     para(doc, "{{ no.budget }}、招商经费使用情况", "一级标题")
     para(doc, "{{ budget_paragraph }}", "正文")
-    para(doc, "表3  {{ ytd_label }}招商经费使用情况", "图表标题")
+    para(doc, "表3  {{ ytd_label }}招商经费使用情况", "表题")
     fixed_table(doc, BUDGET_TABLE, "r", "budget_rows", total="budget_total")
-    para(doc, "注：年度预算为各组{{ year }}年招商专项经费；序时进度为已过月份占全年的比例，预算使用率与之相差在2个百分点以内视为持平。", "表注")
 
     # the seam for later issues: key projects, open problems … rendered only when present
     para(doc, "{%p for s in sections %}", "正文")
@@ -378,7 +379,7 @@ def build_bulletin(path: Path) -> Path:
     para(doc, "{{ text }}", "正文")
     para(doc, "{%p endfor %}", "正文")
     para(doc, "{%p if s.table %}", "正文")
-    para(doc, "{{ s.table.caption }}", "图表标题")
+    para(doc, "{{ s.table.caption }}", "表题")
     dynamic_table(doc)
     para(doc, "{%p endif %}", "正文")
     para(doc, "{%p endfor %}", "正文")
@@ -386,7 +387,7 @@ def build_bulletin(path: Path) -> Path:
     para(doc, "{{ no.submissions }}、月报报送情况", "一级标题")
     para(doc, "{{ submission_paragraph }}", "正文")
     para(doc, "{%p if submission_rows %}", "正文")
-    para(doc, "表{{ submission_table_no }}  月报逾期和未报送情况", "图表标题")
+    para(doc, "表{{ submission_table_no }}  月报逾期和未报送情况", "表题")
     fixed_table(doc, SUBMISSION_TABLE, "r", "submission_rows", styles=("表格文字", "表格文字"))
     para(doc, "{%p endif %}", "正文")
 

@@ -333,8 +333,9 @@ def test_racing_runs_queue_one_mail_and_send_it_once(tmp_path, warehouse_url, en
     with ThreadPoolExecutor(4) as pool:  # four flow runs queueing the same bulletin at the same moment
         results = list(pool.map(lambda _: send_bulletin(settings, engine, docx), range(4)))
 
-    assert {(r.status, r.eml_path) for r in results} == {("sent", results[0].eml_path)}
-    assert len(server.envelopes) == 1 and len(ledger(engine)) == 1
+    # a run that finds the key while another is still sending it is told 'queued': the mail is in flight
+    assert {r.eml_path for r in results} == {results[0].eml_path} and "sent" in {r.status for r in results}
+    assert len(server.envelopes) == 1 and [row["status"] for row in ledger(engine)] == ["sent"]
     assert [p.name for p in settings.outbox.iterdir()] == [results[0].eml_path.name]
 
 

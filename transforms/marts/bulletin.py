@@ -241,15 +241,19 @@ def budget_rows(group_month: pd.DataFrame, groups: pd.DataFrame, month: str) -> 
 
 def pace_sentence(month: str, ytd_yuan: float, budget_yuan: float, rows: pd.DataFrame) -> str:
     """The budget paragraph: elapsed share, the zone's use of its budget, and which groups are ahead or behind."""
-    elapsed = percent_text(issue_number(month), 12)
-    used = share(ytd_yuan, budget_yuan)
-    zone = (f"{ytd_label(month)}各组累计支出招商经费{number_text(ytd_yuan, 2)}元，占年度预算{number_text(budget_yuan, 2)}元的"
-            f"{percent_text(ytd_yuan, budget_yuan)}，{pace_verdict(used, elapsed_share(month))}" if budget_yuan
-            else f"{ytd_label(month)}各组累计支出招商经费{number_text(ytd_yuan, 2)}元，尚未安排年度预算")
+    head = (f"截至{int(month[5:7])}月底，序时进度为{percent_text(issue_number(month), 12)}"
+            f"（预算使用率与序时进度相差不超过2个百分点的视为持平）。")
+    spent = f"{ytd_label(month)}各组累计支出招商经费{number_text(ytd_yuan, 2)}元"
+    if not budget_yuan:
+        return f"{head}{spent}，尚未安排年度预算。"
+    zone = (f"{spent}，占年度预算{number_text(budget_yuan, 2)}元的{percent_text(ytd_yuan, budget_yuan)}，"
+            f"{pace_verdict(share(ytd_yuan, budget_yuan), elapsed_share(month))}")
+    verdicts = [v for v in rows["pace"] if v != NO_DATA]
+    if len(set(verdicts)) == 1 and len(verdicts) == len(rows) > 1:
+        return f"{head}{zone}；各组均{verdicts[0]}。"
     parts = [f"{verdict}的有{'、'.join(rows.loc[rows['pace'] == verdict, 'name'])}"
-             for verdict in ("超序时进度", "与序时进度持平", "低于序时进度") if (rows["pace"] == verdict).any()]
-    detail = f"。分组看，{'；'.join(parts)}" if parts else ""
-    return f"截至{int(month[5:7])}月底，序时进度为{elapsed}。{zone}{detail}。"
+             for verdict in ("超序时进度", "与序时进度持平", "低于序时进度") if verdict in verdicts]
+    return f"{head}{zone}。分组看，{'；'.join(parts)}。" if parts else f"{head}{zone}。"
 
 
 # ── submissions ──

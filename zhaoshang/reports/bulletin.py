@@ -31,7 +31,7 @@ from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "bulletin.docx"
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "SimHei", "Source Han Sans SC")
-CHART_WIDTH_MM = 150
+CHART_WIDTH_MM = 140
 
 # The only reads of the bulletin: the marts, two small dimensions, and the current contact rows
 # (for which key enterprises and regions a group reached — not in mart_group_month).
@@ -128,6 +128,32 @@ class Trace:
 
 # ── building the content ──
 
+@dataclass
+class MonthRows:
+    """The rows and selections every section of one bulletin shares."""
+
+    month: str
+    frames: Mapping[str, pd.DataFrame]
+    groups: pd.DataFrame  # dim_group in configuration order
+    has_prev: bool  # is the month before within the reporting period (else no 环比)
+
+    @property
+    def gm(self) -> pd.DataFrame:
+        return self.frames["mart_group_month"]
+
+    def months(self, *months: str) -> pd.Series:
+        """Mask over mart_group_month rows of the given months."""
+        return self.gm["month"].isin(months)
+
+    def year(self) -> pd.Series:
+        """Mask over mart_group_month rows from January to the bulletin's month."""
+        return self.months(*b.year_months(self.month))
+
+    def all(self, name: str) -> list[bool]:
+        """Mask selecting every row of a query."""
+        return [True] * len(self.frames[name])
+
+
 def ordered_groups(groups: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """dim_group rows in the configuration's order (unknown codes last, alphabetically)."""
     order = {g.code: i for i, g in enumerate(settings.groups)}
@@ -140,150 +166,145 @@ def _cell(value: float, decimals: int = 0, reported: bool = True) -> str:
     return b.number_text(value, decimals) if reported else b.NO_DATA
 
 
-def bulletin_content(data: BulletinData, settings: Settings,
-                     sections: Sequence[Mapping] = ()) -> tuple[dict, list[str], list[dict], Trace]:
-    """The template context (without the chart images), the mail summary, the chart series and the trace."""
-    month, f = data.month, data.frames
-    gm, contacts, patterns = f["mart_group_month"], f["fact_contact"], f["dim_key_enterprise"]
-    groups = ordered_groups(f["dim_group"], settings)
-    trace = Trace(f)
-    prev = b.previous_month(month)
-    has_prev = prev >= settings.zone.reporting_start
-    in_month, in_prev = gm["month"] == month, gm["month"] == prev
-    in_year = gm["month"].isin(b.year_months(month))
-    totals = b.month_totals(gm, b.year_months(month) + ([] if month[5:] != "01" else []))
-    now = b.totals_of(b.month_totals(gm, [month]), month)
-    before = b.totals_of(b.month_totals(gm, [prev]), prev) if has_prev else None
-    ytd = b.ytd_totals(gm, month)
-    budget = float(groups["budget_yuan"].sum())
+def _subject(lead: str) -> str:
+    """"本月共对接企业" → "对接企业" (the figure's name without its lead-in)."""
+    return lead.removeprefix("本月共").removeprefix("其中")
 
-    # 一、总体情况
+
+def overview_section(m: MonthRows, trace: Trace) -> list[str]:
+    """一、总体情况: the month's headline with 环比, then the year to date."""
+    prev = b.previous_month(m.month)
+    now = b.totals_of(b.month_totals(m.gm, [m.month]), m.month)
+    before = b.totals_of(b.month_totals(m.gm, [prev]), prev) if m.has_prev else None
+    ytd, budget = b.ytd_totals(m.gm, m.month), float(m.groups["budget_yuan"].sum())
     clauses = b.headline_clauses(now, before)
-    overview = ["；".join(clauses) + "。", b.ytd_sentence(month, ytd, budget)]
     for (measure, lead, unit, places), clause in zip(b.HEADLINE, clauses):
-        trace.add("一、总体情况", f"本月{lead.removeprefix('本月共').removeprefix('其中')}（{unit}）",
-                  b.number_text(now[measure], places), f"mart_group_month.{measure} 本月各组之和",
-                  mart_group_month=in_month)
+        trace.add("一、总体情况", f"本月{_subject(lead)}（{unit}）", b.number_text(now[measure], places),
+                  f"mart_group_month.{measure} 本月各组之和", mart_group_month=m.months(m.month))
         if before is not None:
-            trace.add("一、总体情况", f"{lead}环比", b.change_phrase(now[measure], before[measure], unit, places),
-                      f"本月与上月（{prev}）mart_group_month.{measure} 各组之和比较", mart_group_month=in_month | in_prev)
-    for measure, lead, unit, places in b.HEADLINE:
-        trace.add("一、总体情况", f"{b.ytd_label(month)}累计{lead.removeprefix('本月共').removeprefix('其中')}（{unit}）",
-                  b.number_text(ytd[measure], places), f"mart_group_month.{measure} {b.ytd_label(month)}各组之和",
-                  mart_group_month=in_year)
+            trace.add("一、总体情况", f"{_subject(lead)}环比", b.change_phrase(now[measure], before[measure], unit, places),
+                      f"与上月（{prev}）mart_group_month.{measure} 各组之和比较", mart_group_month=m.months(m.month, prev))
+        trace.add("一、总体情况", f"{b.ytd_label(m.month)}累计{_subject(lead)}（{unit}）", b.number_text(ytd[measure], places),
+                  f"mart_group_month.{measure} {b.ytd_label(m.month)}各组之和", mart_group_month=m.year())
     if budget:
         trace.add("一、总体情况", "累计支出占年度预算", b.percent_text(ytd["expense_yuan"], budget),
-                  "累计支出 ÷ dim_group.budget_yuan 之和", mart_group_month=in_year,
-                  dim_group=[True] * len(f["dim_group"]))
+                  "累计支出 ÷ dim_group.budget_yuan 之和", mart_group_month=m.year(), dim_group=m.all("dim_group"))
+    return ["；".join(clauses) + "。", b.ytd_sentence(m.month, ytd, budget)]
 
-    # 二、各工作组工作情况
-    rows = b.group_month_rows(gm, groups, month)
-    keys = b.key_enterprises_reached(contacts, patterns)
-    regions = b.key_regions_covered(contacts, settings.zone.key_regions)
-    key_names, region_names = b.names_by_group(keys, "key_enterprise"), b.names_by_group(regions, "region")
-    group_rows, reach_rows, paragraphs = [], [], []
+
+GROUP_FIELDS = [("contacts", "对接企业（家次）", "contacts", 0), ("enterprises", "对接企业（家）", "enterprises", 0),
+                ("key_contacts", "其中重点企业（家次）", "key_enterprise_contacts", 0),
+                ("signings", "签约项目（个）", "signings", 0), ("investment", "协议投资额（万元）", "signed_investment_wan", 4)]
+
+
+def group_table(m: MonthRows, rows: pd.DataFrame, trace: Trace) -> tuple[list[dict], dict, list[str]]:
+    """表1: one row per group, the 合计 row, and the notes under the table."""
+    table = []
     for row in rows.to_dict("records"):
-        code, ok = row["group_code"], row["reported"]
-        paragraphs.append(b.group_sentence(row, month, key_names.get(code, ""), region_names.get(code, "")))
-        cells = {"name": row["name"], "contacts": _cell(row["contacts"], 0, ok), "enterprises": _cell(row["enterprises"], 0, ok),
-                 "key_contacts": _cell(row["key_enterprise_contacts"], 0, ok), "signings": _cell(row["signings"], 0, ok),
-                 "investment": _cell(row["signed_investment_wan"], 4, ok)}
-        group_rows.append(cells)
-        mask = in_month & (gm["group_code"] == code)
-        for key, label, column in (("contacts", "对接企业（家次）", "contacts"), ("enterprises", "对接企业（家）", "enterprises"),
-                                   ("key_contacts", "其中重点企业（家次）", "key_enterprise_contacts"),
-                                   ("signings", "签约项目（个）", "signings"), ("investment", "协议投资额（万元）", "signed_investment_wan")):
+        ok, mask = row["reported"], m.months(m.month) & (m.gm["group_code"] == row["group_code"])
+        cells = {"name": row["name"], **{key: _cell(row[col], places, ok) for key, _, col, places in GROUP_FIELDS}}
+        table.append(cells)
+        for key, label, column, _ in GROUP_FIELDS:
             trace.add("表1及“各工作组工作情况”", f"{row['name']} {label}", cells[key],
                       f"mart_group_month.{column}" if ok else "本月无该组现行月报（未报送），以“—”表示", mart_group_month=mask)
-        group_contacts = contacts["group_code"] == code
-        reach = {"name": row["name"], "key_enterprises": key_names.get(code, "无") if ok else b.NO_DATA,
-                 "regions": region_names.get(code, "无") if ok else b.NO_DATA}
-        reach_rows.append(reach)
-        matched = patterns["enterprise"].isin(keys.loc[keys["group_code"] == code, "key_enterprise"])
-        hit = group_contacts & contacts["enterprise"].map(
-            lambda e: any(p in e for p in patterns.loc[matched, "pattern"]))
-        trace.add("表2及“各工作组工作情况”", f"{row['name']} 对接的重点企业", reach["key_enterprises"],
-                  "企业名称包含 dim_key_enterprise.pattern 的对接记录，取其 enterprise（按首次对接顺序）",
-                  fact_contact=hit, dim_key_enterprise=matched)
-        trace.add("表2及“各工作组工作情况”", f"{row['name']} 覆盖的重点区域", reach["regions"],
-                  f"对接记录的所在地区属于配置的重点区域（{'、'.join(settings.zone.key_regions)}）",
-                  fact_contact=group_contacts & contacts["region"].isin(settings.zone.key_regions))
-
-    distinct = b.distinct_enterprises(contacts, month)
-    reported = rows.loc[rows["reported"]]
-    group_total = {"contacts": b.number_text(now["contacts"]), "enterprises": b.number_text(distinct),
-                   "key_contacts": b.number_text(now["key_enterprise_contacts"]), "signings": b.number_text(now["signings"]),
-                   "investment": b.number_text(now["signed_investment_wan"], 4)}
-    for key, label, method in (("contacts", "对接企业（家次）", "mart_group_month.contacts 之和"),
-                               ("key_contacts", "其中重点企业（家次）", "mart_group_month.key_enterprise_contacts 之和"),
-                               ("signings", "签约项目（个）", "mart_group_month.signings 之和"),
-                               ("investment", "协议投资额（万元）", "mart_group_month.signed_investment_wan 之和")):
-        trace.add("表1", f"合计 {label}", group_total[key], method, mart_group_month=in_month)
-    trace.add("表1", "合计 对接企业（家）", group_total["enterprises"], "本月各组对接记录的企业名称去重计数",
-              fact_contact=[True] * len(contacts))
+    contacts = m.frames["fact_contact"]
+    distinct = b.distinct_enterprises(contacts, m.month)
+    total = {key: b.number_text(rows.loc[rows["reported"], col].sum(), places) for key, _, col, places in GROUP_FIELDS}
+    total["enterprises"] = b.number_text(distinct)
+    for key, label, column, _ in GROUP_FIELDS:
+        if key == "enterprises":
+            trace.add("表1", f"合计 {label}", total[key], "本月各组对接记录的企业名称去重计数", fact_contact=m.all("fact_contact"))
+        else:
+            trace.add("表1", f"合计 {label}", total[key], f"mart_group_month.{column} 本月之和", mart_group_month=m.months(m.month))
     notes = []
     missing = rows.loc[~rows["reported"], "name"].tolist()
     if missing:
-        notes.append(f"注：{'、'.join(missing)}{int(month[5:])}月份月报未报送，表中以“—”表示。")
-    if distinct != int(reported["enterprises"].sum()):
-        notes.append("注：合计栏“对接企业（家）”按各组去重后的企业数计，同一企业由多个组对接的只计一次。")
+        notes.append(f"注：{'、'.join(missing)}{int(m.month[5:])}月份月报未报送，表中以“—”表示。")
+    if distinct != int(rows.loc[rows["reported"], "enterprises"].sum()):
+        notes.append("注：合计栏“对接企业（家）”为全区去重数，同一企业由多个组对接的只计一次。")
+    return table, total, notes
 
-    # 三、招商经费使用情况
-    money = b.budget_rows(gm, groups, month)
-    month_spent = float(reported["expense_yuan"].sum())
-    budget_rows = []
+
+def reach_table(m: MonthRows, rows: pd.DataFrame, regions: Sequence[str], trace: Trace) -> tuple[list[dict], dict, dict]:
+    """表2: per group, which key enterprises and which key regions its contacts reached."""
+    contacts, patterns = m.frames["fact_contact"], m.frames["dim_key_enterprise"]
+    keys = b.key_enterprises_reached(contacts, patterns)
+    key_names = b.names_by_group(keys, "key_enterprise")
+    region_names = b.names_by_group(b.key_regions_covered(contacts, regions), "region")
+    table = []
+    for row in rows.to_dict("records"):
+        code, ok = row["group_code"], row["reported"]
+        cells = {"name": row["name"], "key_enterprises": key_names.get(code, "无") if ok else b.NO_DATA,
+                 "regions": region_names.get(code, "无") if ok else b.NO_DATA}
+        table.append(cells)
+        own = contacts["group_code"] == code
+        matched = patterns["enterprise"].isin(keys.loc[keys["group_code"] == code, "key_enterprise"])
+        hit = own & contacts["enterprise"].map(lambda e: any(p in e for p in patterns.loc[matched, "pattern"]))
+        trace.add("表2及“各工作组工作情况”", f"{row['name']} 对接的重点企业", cells["key_enterprises"],
+                  "企业名称包含 dim_key_enterprise.pattern 的对接记录，取其 enterprise（按首次对接顺序）",
+                  fact_contact=hit, dim_key_enterprise=matched)
+        trace.add("表2及“各工作组工作情况”", f"{row['name']} 覆盖的重点区域", cells["regions"],
+                  f"对接记录的所在地区属于配置的重点区域（{'、'.join(regions)}）",
+                  fact_contact=own & contacts["region"].isin(list(regions)))
+    return table, key_names, region_names
+
+
+def budget_table(m: MonthRows, rows: pd.DataFrame, trace: Trace) -> tuple[list[dict], dict, str]:
+    """表3 and its paragraph: spending this month and so far against each group's yearly budget."""
+    money = b.budget_rows(m.gm, m.groups, m.month)
+    reported = dict(zip(rows["group_code"], rows["reported"]))
+    table = []
     for r in money.to_dict("records"):
-        ok = bool(rows.loc[rows["group_code"] == r["group_code"], "reported"].iloc[0])
-        cells = {"name": r["name"], "month_yuan": _cell(r["month_yuan"], 2, ok), "ytd_yuan": b.number_text(r["ytd_yuan"], 2),
-                 "budget_yuan": b.number_text(r["budget_yuan"], 2), "used": b.percent_text(r["ytd_yuan"], r["budget_yuan"]),
-                 "pace": r["pace"]}
-        budget_rows.append(cells)
-        own = gm["group_code"] == r["group_code"]
-        dim = f["dim_group"]["group_code"] == r["group_code"]
-        trace.add("表3", f"{r['name']} 本月支出（元）", cells["month_yuan"], "mart_group_month.expense_yuan",
-                  mart_group_month=in_month & own)
-        trace.add("表3", f"{r['name']} 累计支出（元）", cells["ytd_yuan"], f"mart_group_month.expense_yuan {b.ytd_label(month)}之和",
-                  mart_group_month=in_year & own)
-        trace.add("表3", f"{r['name']} 年度预算（元）", cells["budget_yuan"], "dim_group.budget_yuan", dim_group=dim)
-        trace.add("表3", f"{r['name']} 预算使用率", cells["used"], "累计支出 ÷ 年度预算", mart_group_month=in_year & own, dim_group=dim)
-        trace.add("表3", f"{r['name']} 对照序时进度", cells["pace"],
-                  f"预算使用率与序时进度 {b.percent_text(b.issue_number(month), 12)} 比较，±2个百分点以内为持平",
-                  mart_group_month=in_year & own, dim_group=dim)
-    zone_pace = b.pace_verdict(b.share(ytd["expense_yuan"], budget), b.elapsed_share(month))
-    budget_total = {"month_yuan": b.number_text(month_spent, 2), "ytd_yuan": b.number_text(ytd["expense_yuan"], 2),
-                    "budget_yuan": b.number_text(budget, 2), "used": b.percent_text(ytd["expense_yuan"], budget),
-                    "pace": zone_pace}
-    all_groups = [True] * len(f["dim_group"])
-    trace.add("表3", "合计 本月支出（元）", budget_total["month_yuan"], "mart_group_month.expense_yuan 本月之和",
-              mart_group_month=in_month)
-    trace.add("表3及“招商经费使用情况”", "合计 累计支出（元）", budget_total["ytd_yuan"], "mart_group_month.expense_yuan 累计之和",
-              mart_group_month=in_year)
-    trace.add("表3及“招商经费使用情况”", "合计 年度预算（元）", budget_total["budget_yuan"], "dim_group.budget_yuan 之和",
-              dim_group=all_groups)
-    trace.add("表3及“招商经费使用情况”", "合计 预算使用率", budget_total["used"], "累计支出 ÷ 年度预算",
-              mart_group_month=in_year, dim_group=all_groups)
-    trace.add("表3及“招商经费使用情况”", "合计 对照序时进度", zone_pace, "预算使用率与序时进度比较",
-              mart_group_month=in_year, dim_group=all_groups)
+        cells = {"name": r["name"], "month_yuan": _cell(r["month_yuan"], 2, reported[r["group_code"]]),
+                 "ytd_yuan": b.number_text(r["ytd_yuan"], 2), "budget_yuan": b.number_text(r["budget_yuan"], 2),
+                 "used": b.percent_text(r["ytd_yuan"], r["budget_yuan"]), "pace": r["pace"]}
+        table.append(cells)
+        own, dim = m.gm["group_code"] == r["group_code"], m.frames["dim_group"]["group_code"] == r["group_code"]
+        _trace_budget_row(trace, f"{r['name']} ", cells, m, own, dim)
+    spent, ytd, budget = (float(money[c].sum()) for c in ("month_yuan", "ytd_yuan", "budget_yuan"))
+    total = {"month_yuan": b.number_text(spent, 2), "ytd_yuan": b.number_text(ytd, 2), "budget_yuan": b.number_text(budget, 2),
+             "used": b.percent_text(ytd, budget), "pace": b.pace_verdict(b.share(ytd, budget), b.elapsed_share(m.month))}
+    _trace_budget_row(trace, "合计 ", total, m, pd.Series(True, index=m.gm.index), m.all("dim_group"))
+    return table, total, b.pace_sentence(m.month, ytd, budget, money)
 
-    # 月报报送情况
-    subs = f["mart_submission"]
-    issues = b.submission_issues(subs, month, groups)
-    counts = b.submission_counts(subs, month)
-    submission_rows = [{"name": r["name"], "period": b.month_label(r["period"]), "status": STATUS_ZH[r["status"]],
-                        "due": b.date_label(r["due_at"]),
-                        "received": b.date_label(r["received_at"]) if pd.notna(r["received_at"]) else b.NO_DATA}
-                       for r in issues.to_dict("records")]
+
+def _trace_budget_row(trace: Trace, who: str, cells: Mapping[str, str], m: MonthRows, own, dim) -> None:
+    """Trace rows for one row of 表3 (`own` selects the group's mart rows, `dim` its dim_group row)."""
+    elapsed = b.percent_text(b.issue_number(m.month), 12)
+    trace.add("表3", f"{who}本月支出（元）", cells["month_yuan"], "mart_group_month.expense_yuan 本月",
+              mart_group_month=m.months(m.month) & own)
+    trace.add("表3及“招商经费使用情况”", f"{who}累计支出（元）", cells["ytd_yuan"],
+              f"mart_group_month.expense_yuan {b.ytd_label(m.month)}之和", mart_group_month=m.year() & own)
+    trace.add("表3及“招商经费使用情况”", f"{who}年度预算（元）", cells["budget_yuan"], "dim_group.budget_yuan", dim_group=dim)
+    trace.add("表3及“招商经费使用情况”", f"{who}预算使用率", cells["used"], "累计支出 ÷ 年度预算",
+              mart_group_month=m.year() & own, dim_group=dim)
+    trace.add("表3及“招商经费使用情况”", f"{who}对照序时进度", cells["pace"],
+              f"预算使用率与序时进度 {elapsed} 比较，相差不超过2个百分点为持平", mart_group_month=m.year() & own, dim_group=dim)
+
+
+def submission_section(m: MonthRows, trace: Trace) -> tuple[str, list[dict]]:
+    """月报报送情况: the paragraph and the rows of late or missing reports."""
+    subs = m.frames["mart_submission"]
+    issues = b.submission_issues(subs, m.month, m.groups)
+    counts = b.submission_counts(subs, m.month)
+    rows = []
     for r in issues.to_dict("records"):
+        rows.append({"name": r["name"], "period": b.month_label(r["period"]), "status": STATUS_ZH[r["status"]],
+                     "due": b.date_label(r["due_at"]),
+                     "received": b.date_label(r["received_at"]) if pd.notna(r["received_at"]) else b.NO_DATA})
         trace.add("月报报送情况", f"{r['name']} {r['period']} 月报", STATUS_ZH[r["status"]], "mart_submission.status",
                   mart_submission=(subs["subject"] == r["subject"]) & (subs["period"] == r["period"]))
-    this_due = subs["period"] == month
+    this_month = subs["period"] == m.month
     for key, label in (("due", "应报送"), ("on_time", "按时报送"), ("late", "逾期报送"), ("missing", "未报送")):
         trace.add("月报报送情况", f"本月月报{label}（份）", str(counts[key]),
                   "mart_submission 本月行数" if key == "due" else f"mart_submission.status = '{key}' 的行数",
-                  mart_submission=this_due if key == "due" else this_due & (subs["status"] == key))
+                  mart_submission=this_month if key == "due" else this_month & (subs["status"] == key))
+    return b.submission_sentence(m.month, counts, issues), rows
 
-    # sections from later issues, numbered after the fixed ones; tables numbered after 表3
-    table_no, extra = 4, []
+
+def extra_sections(sections: Sequence[Mapping], trace: Trace, first_table: int) -> tuple[list[dict], int]:
+    """Sections added by later issues, their tables numbered from `first_table`; returns them and the next number."""
+    out, table_no = [], first_table
     for section in sections:
         item = {"title": section["title"], "paragraphs": list(section.get("paragraphs", ()))}
         if section.get("table"):
@@ -291,60 +312,69 @@ def bulletin_content(data: BulletinData, settings: Settings,
             item["table"] = {"caption": f"表{table_no}  {table['caption']}", "header": list(table["header"]),
                              "rows": [list(r) for r in table["rows"]]}
             table_no += 1
-        trace.rows.extend({**t, "序号": len(trace.rows) + i + 1} for i, t in enumerate(section.get("trace", ())))
-        extra.append(item)
+        for row in section.get("trace", ()):
+            trace.rows.append({**row, "序号": len(trace.rows) + 1})
+        out.append(item)
+    return out, table_no
+
+
+def chart_series(m: MonthRows, trace: Trace) -> tuple[dict, dict]:
+    """The numbers the two charts plot (each traced like a table cell)."""
+    trend = b.month_totals(m.gm, b.year_months(m.month))
+    for r in trend.to_dict("records"):
+        for column, label in (("contacts", "对接企业（家次）"), ("signings", "签约项目（个）")):
+            trace.add("图1", f"{int(r['month'][5:])}月 {label}", b.number_text(r[column]),
+                      f"mart_group_month.{column} 各组之和", mart_group_month=m.months(r["month"]))
+    bars = []
+    for g in m.groups.to_dict("records"):
+        own = m.gm["group_code"] == g["group_code"]
+        bar = {"name": g["name"], "month": float(m.gm.loc[own & m.months(m.month), "signed_investment_wan"].sum()),
+               "ytd": float(m.gm.loc[own & m.year(), "signed_investment_wan"].sum())}
+        bars.append(bar)
+        trace.add("图2", f"{g['name']} 本月协议投资额（万元）", b.number_text(bar["month"], 4),
+                  "mart_group_month.signed_investment_wan 本月", mart_group_month=own & m.months(m.month))
+        trace.add("图2", f"{g['name']} {b.ytd_label(m.month)}累计协议投资额（万元）", b.number_text(bar["ytd"], 4),
+                  "mart_group_month.signed_investment_wan 累计之和", mart_group_month=own & m.year())
+    return ({"months": [f"{int(x[5:])}月" for x in trend["month"]], "contacts": trend["contacts"].tolist(),
+             "signings": trend["signings"].tolist()}, {"bars": bars, "ytd_label": b.ytd_label(m.month)})
+
+
+def mail_summary(month: str, overview: Sequence[str], budget_paragraph: str, submission_paragraph: str) -> list[str]:
+    """The mail body: what is attached, the headline, the year to date, the budget pace, the submissions."""
+    return [f"现将《{b.issue_label(month)}招商引资工作通报》（{b.month_label(month)}份）报送各位领导，全文见附件。",
+            f"{b.month_label(month)}份主要情况：{overview[0]}", overview[1], budget_paragraph, submission_paragraph]
+
+
+def bulletin_content(data: BulletinData, settings: Settings,
+                     sections: Sequence[Mapping] = ()) -> tuple[dict, list[str], tuple[dict, dict], Trace]:
+    """The template context (without the chart images), the mail summary, the chart series and the trace."""
+    month, trace = data.month, Trace(data.frames)
+    m = MonthRows(month, data.frames, ordered_groups(data.frames["dim_group"], settings),
+                  b.previous_month(month) >= settings.zone.reporting_start)
+    rows = b.group_month_rows(m.gm, m.groups, month)
+    overview = overview_section(m, trace)
+    group_rows, group_total, notes = group_table(m, rows, trace)
+    reach_rows, key_names, region_names = reach_table(m, rows, settings.zone.key_regions, trace)
+    budget_rows, budget_total, budget_paragraph = budget_table(m, rows, trace)
+    submission_paragraph, submission_rows = submission_section(m, trace)
+    extra, next_table = extra_sections(sections, trace, first_table=4)
     numbers = b.section_numbers(["overview", "groups", "budget", *[f"s{i}" for i in range(len(extra))], "submissions"])
     for i, item in enumerate(extra):
         item["number"] = numbers[f"s{i}"]
-
-    committee = settings.zone.committee
+    series = chart_series(m, trace)
     context = {
-        "committee": committee, "office_full": f"{settings.zone.name}{settings.zone.office}",
+        "committee": settings.zone.committee, "office_full": f"{settings.zone.name}{settings.zone.office}",
         "issue_label": b.issue_label(month), "month_label": b.month_label(month), "ytd_label": b.ytd_label(month),
-        "issue_date": b.date_label(settings.today()), "year": month[:4],
+        "issue_date": b.date_label(settings.today()), "year": month[:4], "no": numbers, "overview": overview,
         "elapsed_text": b.percent_text(b.issue_number(month), 12),
-        "no": numbers, "overview": overview, "group_paragraphs": paragraphs, "group_rows": group_rows,
-        "group_total": group_total, "group_notes": notes, "reach_rows": reach_rows,
-        "budget_paragraph": b.pace_sentence(month, ytd["expense_yuan"], budget, money),
-        "budget_rows": budget_rows, "budget_total": budget_total, "sections": extra,
-        "submission_paragraph": b.submission_sentence(month, counts, issues), "submission_rows": submission_rows,
-        "submission_table_no": table_no,
+        "group_paragraphs": [b.group_sentence(r, month, key_names.get(r["group_code"], ""), region_names.get(r["group_code"], ""))
+                             for r in rows.to_dict("records")],
+        "group_rows": group_rows, "group_total": group_total, "group_notes": notes, "reach_rows": reach_rows,
+        "budget_paragraph": budget_paragraph, "budget_rows": budget_rows, "budget_total": budget_total,
+        "sections": extra, "submission_paragraph": submission_paragraph, "submission_rows": submission_rows,
+        "submission_table_no": next_table,
     }
-    summary = [
-        f"现将《{b.issue_label(month)}招商引资工作通报》（{b.month_label(month)}份）报送各位领导，全文见附件。",
-        "主要情况：" + overview[0],
-        overview[1],
-        context["budget_paragraph"].split("。分组看")[0].rstrip("。") + "。",
-        context["submission_paragraph"],
-    ]
-    series = _chart_series(gm, groups, month, totals, trace)
-    return context, summary, series, trace
-
-
-def _chart_series(gm: pd.DataFrame, groups: pd.DataFrame, month: str, totals: pd.DataFrame, trace: Trace) -> list[dict]:
-    """The numbers the two charts plot (and their trace rows)."""
-    trend = totals.loc[totals["month"].isin(b.year_months(month))]
-    for r in trend.to_dict("records"):
-        label = f"{int(r['month'][5:])}月"
-        mask = gm["month"] == r["month"]
-        trace.add("图1", f"{label} 对接企业（家次）", b.number_text(r["contacts"]), "mart_group_month.contacts 各组之和",
-                  mart_group_month=mask)
-        trace.add("图1", f"{label} 签约项目（个）", b.number_text(r["signings"]), "mart_group_month.signings 各组之和",
-                  mart_group_month=mask)
-    in_year = gm["month"].isin(b.year_months(month))
-    bars = []
-    for g in groups.to_dict("records"):
-        own = gm["group_code"] == g["group_code"]
-        this = float(gm.loc[own & (gm["month"] == month), "signed_investment_wan"].sum())
-        cum = float(gm.loc[own & in_year, "signed_investment_wan"].sum())
-        bars.append({"name": g["name"], "month": this, "ytd": cum})
-        trace.add("图2", f"{g['name']} 本月协议投资额（万元）", b.number_text(this, 4), "mart_group_month.signed_investment_wan",
-                  mart_group_month=own & (gm["month"] == month))
-        trace.add("图2", f"{g['name']} {b.ytd_label(month)}累计协议投资额（万元）", b.number_text(cum, 4),
-                  "mart_group_month.signed_investment_wan 累计之和", mart_group_month=own & in_year)
-    return [{"kind": "trend", "months": [f"{int(m[5:])}月" for m in trend["month"]],
-             "contacts": trend["contacts"].tolist(), "signings": trend["signings"].tolist()},
-            {"kind": "investment", "bars": bars, "ytd_label": b.ytd_label(month)}]
+    return context, mail_summary(month, overview, budget_paragraph, submission_paragraph), series, trace
 
 
 # ── charts ──
@@ -362,9 +392,12 @@ def chinese_font() -> str:
         "(e.g. `apt-get install fonts-noto-cjk`), then delete matplotlib's font cache (~/.cache/matplotlib).")
 
 
-def _wrap(name: str, width: int = 5) -> str:
-    """Break a long group name over lines of `width` characters for an axis label."""
-    return "\n".join(name[i:i + width] for i in range(0, len(name), width))
+def _wrap(name: str, longest: int = 6) -> str:
+    """A group name for an axis label: longer than `longest` characters, broken into two even lines."""
+    if len(name) <= longest:
+        return name
+    half = (len(name) + 1) // 2
+    return f"{name[:half]}\n{name[half:]}"
 
 
 def draw_trend_chart(series: Mapping, path: Path, font: str) -> Path:
@@ -373,7 +406,7 @@ def draw_trend_chart(series: Mapping, path: Path, font: str) -> Path:
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context({"font.family": [font], "axes.unicode_minus": False, "font.size": 10}):
-        fig = Figure(figsize=(6.3, 3.2), dpi=200, layout="constrained")
+        fig = Figure(figsize=(6.4, 2.45), dpi=200, layout="constrained")
         ax = fig.add_subplot()
         x = range(len(series["months"]))
         ax.plot(x, series["contacts"], marker="o", color="#C00000", label="对接企业（家次）")
@@ -400,7 +433,7 @@ def draw_investment_chart(series: Mapping, path: Path, font: str) -> Path:
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context({"font.family": [font], "axes.unicode_minus": False, "font.size": 10}):
-        fig = Figure(figsize=(6.3, 3.2), dpi=200, layout="constrained")
+        fig = Figure(figsize=(6.4, 2.45), dpi=200, layout="constrained")
         ax = fig.add_subplot()
         bars = series["bars"]
         x = list(range(len(bars)))
@@ -453,9 +486,8 @@ def write_trace(path: Path, data: BulletinData, trace: Trace) -> Path:
             pd.DataFrame([(n, sql, params) for n, sql in QUERIES.items()], columns=["查询", "SQL", "参数"]).to_excel(
                 xl, sheet_name="查询语句", index=False)
             for name, frame in data.frames.items():
-                frame.insert(0, "行号", range(1, len(frame) + 1)) if "行号" not in frame else None
-                frame.to_excel(xl, sheet_name=name[:31], index=False)
-                frame.drop(columns="行号", inplace=True)
+                numbered = pd.concat([pd.DataFrame({"行号": range(1, len(frame) + 1)}), frame.reset_index(drop=True)], axis=1)
+                numbered.to_excel(xl, sheet_name=name[:31], index=False)
             for sheet in xl.book.worksheets:
                 sheet.freeze_panes = "A2"
                 for cell in sheet[1]:
