@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 
-from zhaoshang.contract import LIBRARY, MONTHLY, WEEKLY
+from zhaoshang.contract import LIBRARY, MONTHLY, REVIEW, WEEKLY
 from zhaoshang.settings import TIMEZONE as SHANGHAI
 
 CONTACT_HEADERS = [c.header for c in MONTHLY.sheet("对接企业").columns]
@@ -107,3 +107,11 @@ def project(code: str, cadre: str = "李明远", status: str = "在建", group: 
             name: str = "风电装备项目", planned: object = 50000, leader: str = "林振华") -> list[object]:
     """One 项目库 row."""
     return [code, name, "兴安风电有限公司", group, "风电装备", "新建", planned, None, None, cadre, leader, status]
+
+
+REVIEW_HEADERS = [c.header for c in REVIEW.sheet("评议得分").columns]
+
+
+def review(path: Path, rows, received: dt.datetime | None = None) -> Path:
+    """A half-year review-score workbook: rows of (考核期, 姓名, 工作组, 评议人, 评议得分, 评议意见)."""
+    return workbook(path, {"评议得分": [REVIEW_HEADERS, *rows]}, received)

@@ -219,6 +219,17 @@ fact_problem_week = Table(
     Column("note", Text),
 )
 
+# ── half-year review scores (DESIGN §3.4): one row per person and rater ──
+fact_review_score = Table(
+    "fact_review_score", metadata, *_lineage(),
+    Column("half", String(6), nullable=False),  # 2021H1
+    Column("person", Text, nullable=False),
+    Column("group_code", String(32), nullable=False),
+    Column("rater", Text, nullable=False),
+    Column("score", Numeric(5, 2, asdecimal=False), nullable=False),
+    Column("comment", Text),
+)
+
 # ── dimensions synced from the zone configuration on every pass ──
 dim_group = Table(
     "dim_group", metadata,
@@ -267,4 +278,5 @@ FACT_TABLES = {
     "项目进展": fact_project_week,
     "手续办理": fact_procedure_week,
     "问题清单": fact_problem_week,
+    "评议得分": fact_review_score,
 }

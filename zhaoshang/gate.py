@@ -15,6 +15,7 @@ import pandas as pd
 
 from transforms.findings import Finding, file_error
 from transforms.rules import monthly as monthly_rules
+from transforms.rules import review as review_rules
 from transforms.rules import weekly as weekly_rules
 from transforms.staging import submissions
 from transforms.staging.workbook import (
@@ -40,6 +41,8 @@ class Known:
     signings: pd.DataFrame  # group_code, month, enterprise — current signings
     project_codes: set[str]  # every code in any project-library snapshot
     cumulative: pd.DataFrame  # project_code, week_start, invest_cum_wan — current weekly reports
+    group_of: dict[str, str | None] = field(default_factory=dict)  # roster: person → group code
+    group_names: dict[str, str] = field(default_factory=dict)  # group code → Chinese name
 
     @classmethod
     def empty(cls) -> Known:
@@ -101,6 +104,10 @@ def examine(file: InboxFile, data: bytes, sha: str, codes: dict[str, str]) -> Ex
         examined.staged = stage_weekly_csv(raw.sheets[table].rows, codes)
         examined.findings.extend(examined.staged.all_findings())
         return examined
+    if raw.format == "csv" and spec.kind == "述职评议":
+        table = spec.sheets[0].name
+        raw.sheets = {table: readers.RawSheet(table, raw.sheets["CSV"].rows)}
+        sheets = readers.sheet_rows(raw)
     if raw.format == "csv" and ".csv" not in spec.extensions:
         guessed = guess_kind(sheets)
         examined.findings.append(wrong_kind_finding(spec, guessed) if guessed and guessed != spec.kind
@@ -131,6 +138,8 @@ def check_batch(batch: Sequence[Examined], settings: Settings, known: Known) -> 
             for index, found in by_file.items():
                 of_kind[index].findings.extend(found)
     known = with_batch(known, [e.staged for e in staged])
+    known.group_of = known.group_of or {p.name: p.group for p in settings.people}
+    known.group_names = known.group_names or {g.code: g.name for g in settings.groups}
     for examined in staged:
         examined.findings.extend(rule_findings(examined.staged, known))
 
@@ -149,7 +158,7 @@ def with_batch(known: Known, staged: Sequence[StagedWorkbook]) -> Known:
             week = weekly_rules.report_week(workbook)
             weekly.append(part.frame[["project_code", "invest_cum_wan"]].assign(week_start=week))
     cumulative = pd.concat([w for w in weekly if not w.empty] or [known.cumulative], ignore_index=True)
-    return Known(known.signings, codes, cumulative)
+    return Known(known.signings, codes, cumulative, known.group_of)
 
 
 def rule_findings(staged: StagedWorkbook, known: Known) -> list[Finding]:
@@ -165,6 +174,9 @@ def rule_findings(staged: StagedWorkbook, known: Known) -> list[Finding]:
                 + weekly_rules.procedures_done_without_date(staged)
                 + weekly_rules.week_investment_above_cumulative(staged)
                 + weekly_rules.cumulative_below_last_week(staged, known.cumulative))
+    if staged.kind == "述职评议":
+        return (review_rules.mixed_halves(staged) + review_rules.repeated_rater(staged)
+                + review_rules.group_not_the_persons(staged, known.group_of, known.group_names))
     return []
 
 

@@ -33,7 +33,7 @@ from zhaoshang.settings import Settings
 from zhaoshang.workcalendar import is_workday
 
 log = logging.getLogger(__name__)
-SUPPORTED_KINDS = ("月报", "项目库", "周报")
+SUPPORTED_KINDS = ("月报", "项目库", "周报", "述职评议")
 PG_INGEST_LOCK = 727002
 
 

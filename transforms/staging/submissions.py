@@ -17,7 +17,9 @@ FACT_SHEETS = {
     "月报": {"对接企业": "fact_contact", "签约项目": "fact_signing", "经费支出": "fact_expense"},
     "项目库": {"项目库": "project_snapshot"},
     "周报": {"项目进展": "fact_project_week", "手续办理": "fact_procedure_week", "问题清单": "fact_problem_week"},
+    "述职评议": {"评议得分": "fact_review_score"},
 }
+REVIEW_SUBJECT = "述职评议"  # one submission per half-year, from the office
 
 
 def basic_info(staged: StagedWorkbook) -> dict[str, object]:
@@ -39,7 +41,18 @@ def subject_and_period(staged: StagedWorkbook, received_at: dt.datetime) -> tupl
         info = basic_info(staged)
         week = info.get("week")
         return info.get("cadre"), week.isoformat() if week else None
+    if staged.kind == "述职评议":
+        halves = review_halves(staged)
+        return REVIEW_SUBJECT, halves[0] if len(halves) == 1 else None
     return None, None
+
+
+def review_halves(staged: StagedWorkbook) -> list[str]:
+    """The distinct 考核期 in a review-score file (one expected)."""
+    part = staged.sheets.get("评议得分")
+    if part is None or part.frame.empty or "half" not in part.frame:
+        return []
+    return sorted(set(part.frame["half"].dropna()))
 
 
 def weekly_header(staged: StagedWorkbook) -> dict[str, object]:
