@@ -59,6 +59,16 @@ class Zone(BaseModel):
     key_regions: list[str] = []
 
 
+class Appraisal(BaseModel):
+    """How the half-year appraisal combines indicators (documented in config/zhaoshang.toml)."""
+
+    weights: dict[str, float] = {}
+    normalisation: Literal["share_of_best", "target"] = "share_of_best"
+    targets: dict[str, float] = {}
+    signing_credit: str = "liaison"
+    group_weights: dict[str, float] = {}
+
+
 class Mail(BaseModel):
     host: str = ""
     port: int = 465
@@ -106,6 +116,7 @@ class Settings(BaseModel):
     zone: Zone = Zone()
     deadlines: Deadlines = Deadlines()
     mail: Mail = Mail()
+    appraisal: Appraisal = Appraisal()
     groups: list[Group] = []
     aliases: dict[str, list[str]] = {}
     people: list[Person] = []
@@ -215,6 +226,7 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
         zone=Zone(**raw.get("zone", {})),
         deadlines=Deadlines(**raw.get("deadlines", {})),
         mail=Mail(**mail),
+        appraisal=Appraisal(**raw.get("appraisal", {})),
         groups=[Group(**g) for g in raw.get("groups", [])],
         aliases=raw.get("aliases", {}),
         people=[Person(**p) for p in raw.get("people", [])],
