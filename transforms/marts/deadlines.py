@@ -85,3 +85,66 @@ def weekly_reports_due(snapshots: pd.DataFrame, first_week: dt.date, now: dt.dat
         rows += [("周报", cadre, week.isoformat(), deadline) for cadre in cadres]
         week += dt.timedelta(days=7)
     return pd.DataFrame(rows, columns=DUE_COLUMNS)
+
+
+# ── report days: when a scheduled run actually acts (cron wakes it; these decide) ──
+
+def next_workday_after(day: dt.date, is_workday: IsWorkday) -> dt.date:
+    """The first official working day strictly after `day`."""
+    return first_workday_from(day + dt.timedelta(days=1), is_workday)
+
+
+def previous_workday_before(day: dt.date, is_workday: IsWorkday) -> dt.date:
+    """The last official working day strictly before `day`."""
+    day -= dt.timedelta(days=1)
+    while not is_workday(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def bulletin_day(month: str, deadline_day: int, is_workday: IsWorkday) -> dt.date:
+    """The monthly bulletin goes out on the first working day after the monthly reports' deadline."""
+    return next_workday_after(monthly_deadline(month, deadline_day, is_workday).date(), is_workday)
+
+
+def month_of_bulletin_on(day: dt.date, deadline_day: int, is_workday: IsWorkday) -> str | None:
+    """The month whose bulletin is due on `day`, if any (the month before last or last month)."""
+    previous = dt.date(day.year, day.month, 1) - dt.timedelta(days=1)
+    for month in (f"{previous.year:04d}-{previous.month:02d}",):
+        if bulletin_day(month, deadline_day, is_workday) == day:
+            return month
+    return None
+
+
+def digest_week_on(day: dt.date, weekday: int, is_workday: IsWorkday) -> dt.date | None:
+    """The week (its Monday) whose digest is due on `day`: the weekly reports' deadline day."""
+    for back in range(7, 21):
+        week = day - dt.timedelta(days=back)
+        if week.weekday() == 0 and weekly_deadline(week, weekday, 0, is_workday).date() == day:
+            return week
+    return None
+
+
+def appraisal_day(half: str, is_workday: IsWorkday) -> dt.date:
+    """The half-year appraisal goes out on the first working day from 15 July (H1) or 15 January (H2)."""
+    year, part = int(half[:4]), half[-1]
+    start = dt.date(year, 7, 15) if part == "1" else dt.date(year + 1, 1, 15)
+    return first_workday_from(start, is_workday)
+
+
+def half_of_appraisal_on(day: dt.date, is_workday: IsWorkday) -> str | None:
+    """The half-year whose appraisal is due on `day`, if any."""
+    half = f"{day.year}H1" if day.month == 7 else f"{day.year - 1}H2"
+    return half if day.month in (1, 7) and appraisal_day(half, is_workday) == day else None
+
+
+def monthly_reminder_stage(day: dt.date, deadline_day: int, is_workday: IsWorkday) -> tuple[str, str] | None:
+    """(month, "before"|"after") if `day` is the working day before or after a monthly deadline."""
+    previous = dt.date(day.year, day.month, 1) - dt.timedelta(days=1)
+    for month in (f"{previous.year:04d}-{previous.month:02d}", f"{day.year:04d}-{day.month:02d}"):
+        due = monthly_deadline(month, deadline_day, is_workday).date()
+        if previous_workday_before(due, is_workday) == day:
+            return month, "before"
+        if next_workday_after(due, is_workday) == day:
+            return month, "after"
+    return None
