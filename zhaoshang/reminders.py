@@ -1,0 +1,95 @@
+"""Reminders (催报): mail each person who still owes a submission, copied to the office.
+
+A reminder's mail key is kind + subject + period + stage, so the mail ledger sends it at
+most once however often the schedule wakes the flow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from transforms.marts.deadlines import monthly_deadline, weekly_deadline
+from transforms.marts.reminders import cadres_owing, groups_owing, reminders_due
+from warehouse.schema import ingested_file
+from zhaoshang.delivery.mail import queue_mail
+from zhaoshang.ingest import library_snapshots
+from zhaoshang.settings import Settings
+from zhaoshang.workcalendar import is_workday
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder to one person."""
+
+    kind: str
+    period: str
+    stage: str  # before | after
+    subject: str  # group code or cadre
+    person: str
+    email: str
+    deadline: dt.datetime
+
+    @property
+    def key(self) -> str:
+        return f"remind:{self.kind}:{self.subject}:{self.period}:{self.stage}"
+
+
+def accepted_submissions(engine: Engine) -> pd.DataFrame:
+    """kind, subject, period of every accepted (loaded or superseded) submission."""
+    query = select(ingested_file.c.kind, ingested_file.c.subject, ingested_file.c.period).where(
+        ingested_file.c.status.in_(("loaded", "superseded")))
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(query).all(), columns=["kind", "subject", "period"])
+
+
+def reminders_for(settings: Settings, engine: Engine, now: dt.datetime,
+                  due: list[tuple[str, str, str]] | None = None) -> list[Reminder]:
+    """Every reminder `now` calls for (or the given (kind, period, stage) list), one per person who owes."""
+    d = settings.deadlines
+    due = reminders_due(now, d.monthly_day, d.weekly_weekday, d.weekly_hour, is_workday) if due is None else due
+    accepted, out = accepted_submissions(engine), []
+    for kind, period, stage in due:
+        if kind == "月报":
+            deadline = monthly_deadline(period, d.monthly_day, is_workday)
+            for code in groups_owing([g.code for g in settings.groups], accepted, period):
+                out += [Reminder(kind, period, stage, code, p.name, p.email, deadline)
+                        for p in settings.people_with("secretary") if p.group == code and p.email]
+        else:
+            week = dt.date.fromisoformat(period)
+            deadline = weekly_deadline(week, d.weekly_weekday, d.weekly_hour, is_workday)
+            for cadre in cadres_owing(library_snapshots(engine), accepted, week):
+                person = settings.person_by_name.get(cadre)
+                if person and person.email:
+                    out.append(Reminder(kind, period, stage, cadre, cadre, person.email, deadline))
+    return out
+
+
+def reminder_text(settings: Settings, r: Reminder) -> tuple[str, list[str]]:
+    """Subject and paragraphs of a reminder, in the office's words."""
+    what = (f"{r.period[:4]}年{int(r.period[5:7])}月招商工作月报" if r.kind == "月报"
+            else f"{r.period}所在周的项目周报")
+    when = f"{r.deadline.month}月{r.deadline.day}日{r.deadline:%H:%M}"
+    folder = f"共享文件夹 inbox/{r.kind}/"
+    if r.stage == "before":
+        return (f"【催报】请于{when}前报送{what}", [
+            f"{r.person}同志：", f"{what}的报送截止时间为{when}，系统尚未收到。",
+            f"请按模板填写后放入{folder}。如已放入，请忽略本提醒。", f"{settings.zone.office}"])
+    return (f"【逾期提醒】{what}尚未报送", [
+        f"{r.person}同志：", f"{what}的报送截止时间{when}已过，系统仍未收到。",
+        f"请尽快放入{folder}；逾期情况将计入半年考核的报送及时率。", f"{settings.zone.office}"])
+
+
+def send_reminders(settings: Settings, engine: Engine, reminders: list[Reminder]) -> list[str]:
+    """Queue one mail per reminder (copied to the office); the ledger drops repeats. Returns the keys."""
+    office = [p.email for p in settings.people_with("office") if p.email]
+    keys = []
+    for reminder in reminders:
+        subject, paragraphs = reminder_text(settings, reminder)
+        queue_mail(settings, engine, key=reminder.key, to=[reminder.email], cc=office, subject=subject,
+                   paragraphs=paragraphs)
+        keys.append(reminder.key)
+    return keys
