@@ -13,7 +13,7 @@ import pytest
 from zhaoshang.settings import PROJECT_DIR
 
 ZHAOSHANG = str(PROJECT_DIR / ".venv" / "bin" / "zhaoshang")
-COMMANDS = ["ingest", "templates", "suites", "demo"]
+COMMANDS = ["ingest", "templates", "suites", "demo", "bulletin", "digest", "appraisal", "remind", "status", "serve"]
 
 
 @pytest.fixture

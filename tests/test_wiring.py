@@ -23,7 +23,7 @@ def test_every_entrypoint_imports_to_a_flow() -> None:
         module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
         assert isinstance(getattr(module, attribute), Flow), deployment["name"]
         names.append(deployment["name"])
-    assert "inbox-ingest" in names
+    assert names == ["inbox-ingest", "reminders", "weekly-digest", "monthly-bulletin", "half-year-appraisal"]
 
 
 def test_every_schedule_is_in_shanghai_time() -> None:

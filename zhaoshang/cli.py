@@ -107,6 +107,90 @@ def demo(
                   "分析人员可直接查询视图 mart_group_month、mart_submission、ingested_file。")
 
 
+def _run_report(description: str, call) -> object:
+    """Run a report flow; a failure is printed in Chinese and exits 1."""
+    try:
+        result = call()
+    except Exception as exc:  # the run could not complete
+        console.print(f"[red]{description}未能完成：{type(exc).__name__}: {exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"{description}已生成：{result}")
+    return result
+
+
+@app.command()
+def bulletin(month: str = typer.Option(..., help="The month, YYYY-MM (e.g. 2021-08)."),
+             send: bool = typer.Option(False, "--send", help="Mail it to the leaders in the roster.")) -> None:
+    """Render the monthly bulletin 招商引资工作通报 from the marts (and mail it with --send)."""
+    from flows.bulletin import bulletin as bulletin_flow
+
+    _run_report("招商引资工作通报", lambda: bulletin_flow(month=month, send=send))
+
+
+@app.command()
+def digest(week: str = typer.Option(..., help="The week's Monday, YYYY-MM-DD (e.g. 2021-08-30)."),
+           send: bool = typer.Option(False, "--send", help="Mail it to the leaders in the roster.")) -> None:
+    """Render the weekly project digest 项目周报汇总 (and mail it with --send)."""
+    from flows.digest import digest as digest_flow
+
+    _run_report("项目周报汇总", lambda: digest_flow(week=week, send=send))
+
+
+@app.command()
+def appraisal(half: str = typer.Option(..., help="The half-year, e.g. 2021H1."),
+              send: bool = typer.Option(False, "--send", help="Mail it to the leaders in the roster."),
+              prefill: bool = typer.Option(False, "--prefill", help="Also write one 述职数据摘要 per person.")) -> None:
+    """Render the half-year appraisal 半年考核汇总 (and per-person summaries with --prefill)."""
+    from flows.appraisal import appraisal as appraisal_flow
+
+    _run_report("半年考核汇总", lambda: appraisal_flow(half=half, send=send, prefill=prefill))
+
+
+@app.command()
+def remind(at: str = typer.Option(None, help="Act as at this office time, YYYY-MM-DDTHH:MM (default: now).")) -> None:
+    """Mail reminders (催报) to whoever still owes a submission around a deadline."""
+    from flows.remind import remind as remind_flow
+
+    keys = _run_report("催报提醒", lambda: remind_flow(at=at))
+    console.print(f"共 {len(keys)} 条提醒（同一截止时间、同一阶段只发一次）。")
+
+
+@app.command()
+def status(month: str = typer.Option(None, help="Only this month's monthly reports, YYYY-MM."),
+           week: str = typer.Option(None, help="Only this week's weekly reports (its Monday, YYYY-MM-DD).")) -> None:
+    """What was due, received on time, late, missing or rejected — and each flow's last run."""
+    from flows.common import open_warehouse
+    from zhaoshang import status as queries
+    from zhaoshang.settings import load_settings
+
+    settings = load_settings()
+    engine = open_warehouse(settings)
+    names = {g.code: g.name for g in settings.groups}
+    kind, period = ("月报", month) if month else ("周报", week) if week else (None, None)
+    frame = queries.submissions(engine, kind, period)
+    table = Table(title="报送情况")
+    for column in ("类型", "报送主体", "期间", "状态", "收到时间", "截止时间"):
+        table.add_column(column)
+    for row in frame.itertuples():
+        if row.status != "on_time" or period:
+            received = "" if row.received_at is None or row.received_at != row.received_at else str(row.received_at)[:16]
+            table.add_row(row.kind, names.get(row.subject, row.subject), str(row.period), queries.STATUS_ZH[row.status],
+                          received, str(row.due_at)[:16])
+    console.print(table)
+    console.print("合计：" + "，".join(f"{queries.STATUS_ZH[k]} {v}" for k, v in queries.counts(frame).items()))
+    runs = queries.last_flow_runs()
+    if runs:
+        console.print("各流程最近一次运行：" + "；".join(f"{n} {s} {t}" for n, s, t in runs))
+
+
+@app.command()
+def serve(port: int = typer.Option(4200, help="Port of the local Prefect server (if none is configured).")) -> None:
+    """Run everything on this machine: a Prefect server (unless configured) serving every deployment."""
+    from zhaoshang.serving import serve_all
+
+    serve_all(port)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 
