@@ -65,7 +65,7 @@ DEMO_MARTS = {
 def test_demo_runs_end_to_end_with_exact_figures(env: dict[str, str], tmp_path: Path) -> None:
     result = run(["demo", "--root", str(tmp_path / "data")], env, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "入库 23 个，退回 4 个，重复 0 个，被更正替代 1 个。" in result.stdout.replace("\n", "")
+    assert "入库 100 个，退回 7 个，重复 0 个，被更正替代 3 个。" in result.stdout.replace("\n", "")
 
     db = sqlite3.connect(tmp_path / "data" / "warehouse.sqlite")
     marts = {(g, m): (c, k, s, w, e) for g, m, c, _, k, s, w, e, _ in db.execute("SELECT * FROM mart_group_month")}
@@ -79,7 +79,7 @@ def test_demo_runs_end_to_end_with_exact_figures(env: dict[str, str], tmp_path: 
                                ("energy", "2021-07", "late")]
     # every rejected file has its explanation beside it, first sheet 错误汇总
     rejected = db.execute("SELECT stored_path, explanation_path FROM ingested_file WHERE status = 'rejected'").fetchall()
-    assert len(rejected) == 4
+    assert len(rejected) == 7
     for stored, explanation in rejected:
         assert (tmp_path / "data" / stored).exists()
         assert openpyxl.load_workbook(tmp_path / "data" / explanation).sheetnames[0] == "错误汇总"

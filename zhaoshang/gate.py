@@ -137,7 +137,7 @@ def check_batch(batch: Sequence[Examined], settings: Settings, known: Known) -> 
             by_file = suite_findings([e.staged for e in of_kind], sheet, parameters)
             for index, found in by_file.items():
                 of_kind[index].findings.extend(found)
-    known = with_batch(known, [e.staged for e in staged])
+    known = with_batch(known, [e.staged for e in staged if not e.errors])  # a refused file's figures are no history
     known.group_of = known.group_of or {p.name: p.group for p in settings.people}
     known.group_names = known.group_names or {g.code: g.name for g in settings.groups}
     for examined in staged:

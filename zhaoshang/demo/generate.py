@@ -8,6 +8,9 @@ What lands in `<root>/inbox/`:
   resubmission, one month never submitted, one late-corrected draft with mistakes,
   one report on an old template, a weekly report dropped into the wrong folder and a
   text file that only pretends to be a workbook.
+- 周报/: every liaison cadre's weekly project reports for 2021-06-07 … 2021-08-30 (see
+  zhaoshang.demo.weekly): late and missing weeks, CSV weeks, flawed drafts, a 更正.
+- 述职评议/: the 2021H1 review scores and their complete corrected version (zhaoshang.demo.review).
 
 Content is deterministic for a given seed; files are byte-stable too (fixed docProps
 and zip timestamps). File mtimes are the "received" times, in Asia/Shanghai.
@@ -869,4 +872,9 @@ def write_demo_inbox(settings: Settings, seed: int = 2021) -> list[Path]:
     weekly = misplaced_weekly_workbook(cadre, year.library)
     written.append(save_stable(weekly, weekly_path, cadre, MISPLACED_WEEKLY_RECEIVED))
     written.append(write_not_a_workbook(monthly_dir))
+    from zhaoshang.demo.review import write_review  # these modules build on the helpers above
+    from zhaoshang.demo.weekly import write_weekly
+
+    written += write_weekly(settings, year.library, seed)
+    written += write_review(settings, seed)
     return written
