@@ -77,6 +77,18 @@ def test_demo_runs_end_to_end_with_exact_figures(env: dict[str, str], tmp_path: 
     assert late_or_missing == [("equipment", "2021-02", "missing"), ("corn", "2021-03", "late"),
                                ("energy", "2021-04", "missing"), ("equipment", "2021-05", "late"),
                                ("energy", "2021-07", "late")]
+    # the last demo week, computed independently from the generated weekly files
+    last_week = db.execute("SELECT project_code, invest_week_wan, invest_cum_wan, stage, procedures_done, "
+                           "procedures_overdue, open_problems FROM mart_project_week WHERE week_start = '2021-08-30' "
+                           "ORDER BY project_code").fetchall()
+    assert last_week == [
+        ("KFQ2021-001", 0.0, 1360.0, "前期手续", 3, 0, 1), ("KFQ2021-002", 0.0, 150.0, "前期手续", 3, 1, 1),
+        ("KFQ2021-004", 910.0, 39530.0, "设备安装", 7, 0, 0), ("KFQ2021-006", 1020.0, 25880.0, "设备安装", 8, 0, 0),
+        ("KFQ2021-007", 420.0, 1205.0, "开工建设", 7, 0, 0), ("KFQ2021-010", 70.0, 18930.0, "竣工验收", 6, 0, 0),
+        ("KFQ2021-012", 0.0, 2830.0, "前期手续", 4, 1, 2), ("KFQ2021-013", 560.0, 11350.0, "设备安装", 9, 0, 0),
+        ("KFQ2021-014", 1380.0, 68260.0, "设备安装", 8, 0, 0)]
+    weekly = dict(db.execute("SELECT status, COUNT(*) FROM mart_submission WHERE kind = '周报' GROUP BY status"))
+    assert weekly == {"on_time": 72, "late": 4, "missing": 2}
     # every rejected file has its explanation beside it, first sheet 错误汇总
     rejected = db.execute("SELECT stored_path, explanation_path FROM ingested_file WHERE status = 'rejected'").fetchall()
     assert len(rejected) == 7
