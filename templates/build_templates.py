@@ -127,10 +127,7 @@ def paragraph_style(doc, name: str, font: str, size, *, align=WD_ALIGN_PARAGRAPH
     fmt.space_before, fmt.space_after = Pt(before), Pt(after)
     fmt.keep_with_next = keep_next
     fmt.widow_control = True
-    if indent:
-        indent_chars(style, indent)
-    else:
-        fmt.first_line_indent = Pt(0)
+    indent_chars(style, indent)  # explicit 0 too: Word inherits firstLineChars from Normal otherwise
     return style
 
 
@@ -214,6 +211,17 @@ def table_borders(table, size_eighths: int = 6) -> None:
                                  "w:tblDescription", "w:tblPrChange")
 
 
+def cell_margins(table, side_mm: float = 1.0) -> None:
+    """Narrow left/right cell padding (Word's default 1.9 mm wraps ten-character group names)."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(int(Mm(side_mm).twips)))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+
+
 def row_flags(row, header: bool = False) -> None:
     """Rows never split across pages; the header row repeats on each page."""
     tr_pr = row._tr.get_or_add_trPr()
@@ -230,6 +238,7 @@ def data_table(doc, header: list[str], body: list[list[tuple[str, str]]], widths
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     table_borders(table)
+    cell_margins(table)
     for i, text in enumerate(header):
         cell_text(table.rows[0].cells[i], text, "表头")
     row_flags(table.rows[0], header=True)
@@ -293,7 +302,7 @@ REACH_TABLE = (["工作组", "对接的重点企业", "覆盖的重点区域"], 
 BUDGET_TABLE = (["工作组", "本月支出（元）", "{{ ytd_label }}累计支出（元）", "年度预算（元）", "预算使用率",
                  "对照序时进度（{{ elapsed_text }}）"],
                 ["name", "month_yuan", "ytd_yuan", "budget_yuan", "used", "pace"],
-                [42, 20, 22, 22, 22, 28])
+                [40, 20, 22, 22, 22, 30])
 SUBMISSION_TABLE = (["工作组", "报告月份", "报送情况", "截止时间", "报送时间"],
                     ["name", "period", "status", "due", "received"], [42, 27, 20, 33, 34])
 
@@ -319,6 +328,7 @@ def dynamic_table(doc) -> None:
     table = doc.add_table(rows=4, cols=3)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table_borders(table)
+    cell_margins(table)
     for i, text in enumerate(header):
         cell_text(table.rows[0].cells[i], text, "表头")
     row_flags(table.rows[0], header=True)

@@ -9,6 +9,7 @@ Expectations suites are generated from it, and a test keeps the reviewed suites 
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -114,7 +115,12 @@ class Workbook:
 
 def header_key(text: object) -> str:
     """Canonical form of a header cell: NFKC, no spaces, no `*`, ASCII brackets."""
-    s = unicodedata.normalize("NFKC", str(text or ""))
+    return _header_key(text if isinstance(text, str) else str(text or ""))
+
+
+@lru_cache(maxsize=8192)
+def _header_key(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in s if not ch.isspace() and ch not in "*＊")
 
 

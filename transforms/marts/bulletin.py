@@ -242,17 +242,18 @@ def budget_rows(group_month: pd.DataFrame, groups: pd.DataFrame, month: str) -> 
 def pace_sentence(month: str, ytd_yuan: float, budget_yuan: float, rows: pd.DataFrame) -> str:
     """The budget paragraph: elapsed share, the zone's use of its budget, and which groups are ahead or behind."""
     head = (f"截至{int(month[5:7])}月底，序时进度为{percent_text(issue_number(month), 12)}"
-            f"（预算使用率与序时进度相差不超过2个百分点的视为持平）。")
+            f"（预算使用率与序时进度相差不超过{PACE_TOLERANCE * 100:.0f}个百分点的视为持平）。")
     spent = f"{ytd_label(month)}各组累计支出招商经费{number_text(ytd_yuan, 2)}元"
     if not budget_yuan:
         return f"{head}{spent}，尚未安排年度预算。"
-    zone = (f"{spent}，占年度预算{number_text(budget_yuan, 2)}元的{percent_text(ytd_yuan, budget_yuan)}，"
-            f"{pace_verdict(share(ytd_yuan, budget_yuan), elapsed_share(month))}")
+    verdict = pace_verdict(share(ytd_yuan, budget_yuan), elapsed_share(month))
+    zone = f"{spent}，占年度预算{number_text(budget_yuan, 2)}元的{percent_text(ytd_yuan, budget_yuan)}"
     verdicts = [v for v in rows["pace"] if v != NO_DATA]
-    if len(set(verdicts)) == 1 and len(verdicts) == len(rows) > 1:
-        return f"{head}{zone}；各组均{verdicts[0]}。"
-    parts = [f"{verdict}的有{'、'.join(rows.loc[rows['pace'] == verdict, 'name'])}"
-             for verdict in ("超序时进度", "与序时进度持平", "低于序时进度") if verdict in verdicts]
+    if set(verdicts) == {verdict} and len(verdicts) == len(rows) > 1:
+        return f"{head}{zone}，各组均{verdict}。"
+    zone = f"{zone}，{verdict}"
+    parts = [f"{v}的有{'、'.join(rows.loc[rows['pace'] == v, 'name'])}"
+             for v in ("超序时进度", "与序时进度持平", "低于序时进度") if v in verdicts]
     return f"{head}{zone}。分组看，{'；'.join(parts)}。" if parts else f"{head}{zone}。"
 
 
@@ -275,6 +276,13 @@ def submission_counts(submissions: pd.DataFrame, month: str) -> dict[str, int]:
     """How many monthly reports were due for `month`, and how many were on time, late and missing."""
     statuses = submissions.loc[(submissions["kind"] == "月报") & (submissions["period"] == month), "status"]
     return {"due": int(len(statuses)), **{s: int((statuses == s).sum()) for s in ("on_time", "late", "missing")}}
+
+
+def preliminary_note(month: str, counts: Mapping[str, int], today: dt.date) -> str:
+    """A warning opening the bulletin when the month's reports are not yet due (figures are partial), else ""."""
+    if counts["due"]:
+        return ""
+    return f"{int(month[5:7])}月份招商工作月报尚未到报送截止时间，本期数据为截至{date_label(today)}已报送的情况。"
 
 
 def submission_sentence(month: str, counts: Mapping[str, int], issues: pd.DataFrame) -> str:

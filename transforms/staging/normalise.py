@@ -38,13 +38,19 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not clean_text(value))
 
 
+_NEEDS_FOLDING = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u3000\uff01-\uff5e]")
+
+
 def clean_text(value: object) -> str:
     """Free text: zero-width characters gone, full-width letters/digits/spaces halved, spaces collapsed."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    s = str(value).translate(_ZERO_WIDTH)
+    s = str(value)
+    if not _NEEDS_FOLDING.search(s):
+        return " ".join(s.split())  # the common case: nothing to fold
+    s = s.translate(_ZERO_WIDTH)
     s = "".join(chr(_FULLWIDTH_ASCII[ord(c)]) if ord(c) in _FULLWIDTH_ASCII and _is_alnum_or_space(c) else c for c in s)
     return " ".join(s.split())
 

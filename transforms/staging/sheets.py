@@ -76,6 +76,8 @@ def header_row(rows: Sequence[Sequence[object]], spec: Sheet) -> tuple[int, list
         score = len(wanted & set(keys))
         if score and (best is None or score > best[0]):
             best = (score, i, keys)
+        if score == len(wanted):
+            break  # every header found: no later row can do better
     needed = max(2, sum(c.required for c in spec.columns) // 2)
     if best is None or best[0] < min(needed, len(wanted)):
         return None

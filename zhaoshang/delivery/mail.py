@@ -98,7 +98,8 @@ def queue_mail(settings: Settings, engine: Engine, *, key: str, to: Sequence[str
     known = _entry(engine, key)
     if known is not None:
         return _as_queued(settings, known)
-    to_list, cc_list = _addresses(to), [a for a in _addresses(cc) if a not in to]
+    to_list = _addresses(to)
+    cc_list = [a for a in _addresses(cc) if a not in to_list]
     if not to_list:
         raise ValueError(f"Mail {key!r} has no recipient in `to`")
     message = build_message(settings, key=key, to=to_list, cc=cc_list, subject=subject,

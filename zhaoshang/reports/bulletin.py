@@ -17,8 +17,6 @@ when it is given, numbered after the fixed ones, so no placeholder ever reaches 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +25,10 @@ import pandas as pd
 from sqlalchemy import Engine, text
 
 from transforms.marts import bulletin as b
+from zhaoshang.reports.common import MissingChineseFont, chinese_font, replace_atomically  # noqa: F401 (re-exported)
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "bulletin.docx"
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "SimHei", "Source Han Sans SC")
 CHART_WIDTH_MM = 140
 
 # The only reads of the bulletin: the marts, two small dimensions, and the current contact rows
@@ -54,10 +52,6 @@ COUNTS = ["contacts", "enterprises", "key_enterprise_contacts", "signings", "fil
 AMOUNTS = ["signed_investment_wan", "expense_yuan", "budget_yuan"]
 TRACE_COLUMNS = ["序号", "位置", "指标", "通报中的数值", "计算方法", "查询", "来源行（行号）", "SQL"]
 STATUS_ZH = {"late": "逾期报送", "missing": "未报送", "on_time": "按时报送"}
-
-
-class MissingChineseFont(RuntimeError):
-    """No Chinese font is installed for the charts."""
 
 
 @dataclass
@@ -112,7 +106,6 @@ def read_bulletin_data(engine: Engine, month: str) -> BulletinData:
 class Trace:
     """Collects one row per printed figure: where, what, value, method, and which query rows it came from."""
 
-    frames: Mapping[str, pd.DataFrame]
     rows: list[dict] = field(default_factory=list)
 
     def add(self, place: str, label: str, value: str, method: str, **sources: pd.Series | Sequence[bool]) -> None:
@@ -292,8 +285,11 @@ def submission_section(m: MonthRows, trace: Trace) -> tuple[str, list[dict]]:
         rows.append({"name": r["name"], "period": b.month_label(r["period"]), "status": STATUS_ZH[r["status"]],
                      "due": b.date_label(r["due_at"]),
                      "received": b.date_label(r["received_at"]) if pd.notna(r["received_at"]) else b.NO_DATA})
-        trace.add("月报报送情况", f"{r['name']} {r['period']} 月报", STATUS_ZH[r["status"]], "mart_submission.status",
-                  mart_submission=(subs["subject"] == r["subject"]) & (subs["period"] == r["period"]))
+        row = (subs["subject"] == r["subject"]) & (subs["period"] == r["period"])
+        for key, label, column in (("period", "报告月份", "period"), ("status", "报送情况", "status"),
+                                   ("due", "截止时间", "due_at"), ("received", "报送时间", "received_at（首个被接收版本）")):
+            trace.add("表（月报逾期和未报送情况）", f"{r['name']} {r['period']} 月报 {label}", rows[-1][key],
+                      f"mart_submission.{column}", mart_submission=row)
     this_month = subs["period"] == m.month
     for key, label in (("due", "应报送"), ("on_time", "按时报送"), ("late", "逾期报送"), ("missing", "未报送")):
         trace.add("月报报送情况", f"本月月报{label}（份）", str(counts[key]),
@@ -341,18 +337,20 @@ def chart_series(m: MonthRows, trace: Trace) -> tuple[dict, dict]:
 
 def mail_summary(month: str, overview: Sequence[str], budget_paragraph: str, submission_paragraph: str) -> list[str]:
     """The mail body: what is attached, the headline, the year to date, the budget pace, the submissions."""
-    return [f"现将《{b.issue_label(month)}招商引资工作通报》（{b.month_label(month)}份）报送各位领导，全文见附件。",
-            f"{b.month_label(month)}份主要情况：{overview[0]}", overview[1], budget_paragraph, submission_paragraph]
+    *note, headline, ytd = overview
+    return [f"现将《{b.issue_label(month)}招商引资工作通报》（{b.month_label(month)}份）报送各位领导，全文见附件。{''.join(note)}",
+            f"{b.month_label(month)}份主要情况：{headline}", ytd, budget_paragraph, submission_paragraph]
 
 
 def bulletin_content(data: BulletinData, settings: Settings,
                      sections: Sequence[Mapping] = ()) -> tuple[dict, list[str], tuple[dict, dict], Trace]:
     """The template context (without the chart images), the mail summary, the chart series and the trace."""
-    month, trace = data.month, Trace(data.frames)
+    month, trace = data.month, Trace()
     m = MonthRows(month, data.frames, ordered_groups(data.frames["dim_group"], settings),
                   b.previous_month(month) >= settings.zone.reporting_start)
     rows = b.group_month_rows(m.gm, m.groups, month)
-    overview = overview_section(m, trace)
+    note = b.preliminary_note(month, b.submission_counts(data.frames["mart_submission"], month), settings.today())
+    overview = ([note] if note else []) + overview_section(m, trace)
     group_rows, group_total, notes = group_table(m, rows, trace)
     reach_rows, key_names, region_names = reach_table(m, rows, settings.zone.key_regions, trace)
     budget_rows, budget_total, budget_paragraph = budget_table(m, rows, trace)
@@ -378,19 +376,6 @@ def bulletin_content(data: BulletinData, settings: Settings,
 
 
 # ── charts ──
-
-def chinese_font() -> str:
-    """The first installed CJK font matplotlib can use; a clear error when there is none."""
-    from matplotlib import font_manager
-
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    for name in CJK_FONTS:
-        if name in installed:
-            return name
-    raise MissingChineseFont(
-        f"No Chinese font for the bulletin charts: install one of {', '.join(CJK_FONTS)} "
-        "(e.g. `apt-get install fonts-noto-cjk`), then delete matplotlib's font cache (~/.cache/matplotlib).")
-
 
 def _wrap(name: str, longest: int = 6) -> str:
     """A group name for an axis label: longer than `longest` characters, broken into two even lines."""
@@ -445,9 +430,9 @@ def draw_investment_chart(series: Mapping, path: Path, font: str) -> Path:
             ax.bar_label(drawn, labels=[b.number_text(v, 4) for v in values], fontsize=8, padding=2)
         ax.set_xticks(x, [_wrap(bar["name"]) for bar in bars])
         ax.set_ylabel("协议投资额（万元）")
-        ax.set_ylim(0, max([bar["ytd"] for bar in bars] + [1]) * 1.2)
+        ax.set_ylim(0, max([bar["ytd"] for bar in bars] + [1]) * 1.3)
         ax.grid(axis="y", alpha=0.3)
-        ax.legend(frameon=False)
+        ax.legend(loc="upper left", frameon=False, ncols=2)
         fig.savefig(path, format="png", metadata={"Software": None})
     return path
 
@@ -459,20 +444,6 @@ def bulletin_paths(settings: Settings, month: str) -> tuple[Path, Path, Path]:
     folder = settings.reports / "通报"
     name = f"{b.issue_label(month)}招商引资工作通报"
     return folder / f"{name}.docx", folder / f"{name}_数据来源.xlsx", folder / "图表"
-
-
-def _replace_atomically(path: Path, write) -> Path:
-    """Write through a temporary file in the same folder, then rename over `path` (readers never see half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
 
 
 def write_trace(path: Path, data: BulletinData, trace: Trace) -> Path:
@@ -498,7 +469,7 @@ def write_trace(path: Path, data: BulletinData, trace: Trace) -> Path:
                     for c in column:
                         c.alignment = Alignment(wrap_text=True, vertical="top")
 
-    return _replace_atomically(path, write)
+    return replace_atomically(path, write)
 
 
 def render_bulletin(settings: Settings, data: BulletinData, sections: Sequence[Mapping] = ()) -> BulletinFiles:
@@ -518,6 +489,6 @@ def render_bulletin(settings: Settings, data: BulletinData, sections: Sequence[M
     context = {**context, "trend_chart": InlineImage(template, str(trend), width=Mm(CHART_WIDTH_MM)),
                "investment_chart": InlineImage(template, str(bars), width=Mm(CHART_WIDTH_MM))}
     template.render(context, autoescape=True)
-    _replace_atomically(docx_path, lambda tmp: template.save(tmp))
+    replace_atomically(docx_path, lambda tmp: template.save(tmp))
     write_trace(trace_path, data, trace)
     return BulletinFiles(docx_path, trace_path, [trend, bars], summary, context["overview"])

@@ -1,0 +1,95 @@
+"""Helpers every report shares: the Chinese font for charts, and writing a file without a half-written moment.
+
+(The monthly bulletin has its own copies of these in zhaoshang/reports/bulletin.py; new reports use
+this module, and the bulletin can switch to it without any change in behaviour.)
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+# matplotlib family names, most preferred first (fonts-noto-cjk, fonts-wqy-zenhei, Windows, Adobe)
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "SimHei", "Source Han Sans SC")
+
+
+class MissingChineseFont(RuntimeError):
+    """No Chinese font is installed for the charts."""
+
+
+def chinese_font(candidates: tuple[str, ...] = CJK_FONTS) -> str:
+    """The first installed CJK font matplotlib can use; a clear error when there is none."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for name in candidates:
+        if name in installed:
+            return name
+    raise MissingChineseFont(
+        f"No Chinese font for the report charts: install one of {', '.join(candidates)} "
+        "(e.g. `apt-get install fonts-noto-cjk`), then delete matplotlib's font cache (~/.cache/matplotlib).")
+
+
+def replace_atomically(path: Path, write: Callable[[Path], object]) -> Path:
+    """Write through a temporary file in the same folder, then rename over `path` (readers never see half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+# ── small .docx builders for documents laid out in code on a template's styles ──
+# (appended by the half-year appraisal's 述职数据摘要; styles such as 正文, 一级标题, 表头, 表格文字 are
+# those templates/build_templates.py defines, with their Chinese fonts, so runs need no fonts of their own)
+
+def start_blank(document) -> None:
+    """Empty a document opened from a report template: keep its styles and its first section's page setup and footer."""
+    from docx.oxml.ns import qn
+
+    body = document.element.body
+    first = body.find(f".//{qn('w:pPr')}/{qn('w:sectPr')}")  # the first section's, when the template has several
+    final = body.find(qn("w:sectPr"))
+    for child in list(body):
+        if child is not final:
+            body.remove(child)
+    if first is not None and final is not None:
+        body.replace(final, first)
+
+
+def docx_paragraph(document, text: str, style: str):
+    """Append a paragraph of `text` in the named style."""
+    return document.add_paragraph(text, style=style)
+
+
+def docx_table(document, header: list[str], rows: list[list[str]], widths_mm: list[float],
+               header_style: str = "表头", cell_style: str = "表格文字"):
+    """Append a bordered, centred table: a header row repeated on every page, then `rows`; no row splits."""
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+    from docx.oxml import OxmlElement
+    from docx.shared import Mm
+
+    table = document.add_table(rows=1 + len(rows), cols=len(header))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for r, values in enumerate([header, *rows]):
+        row = table.rows[r]
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        if r == 0:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        for cell, value, width in zip(row.cells, values, widths_mm):
+            cell.paragraphs[0].style = document.styles[header_style if r == 0 else cell_style]
+            cell.paragraphs[0].add_run(str(value))
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            cell.width = Mm(width)
+    for column, width in zip(table.columns, widths_mm):
+        column.width = Mm(width)
+    return table
