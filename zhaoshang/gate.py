@@ -138,10 +138,11 @@ def check_batch(batch: Sequence[Examined], settings: Settings, known: Known) -> 
             for index, found in by_file.items():
                 of_kind[index].findings.extend(found)
     known = with_batch(known, [e.staged for e in staged if not e.errors])  # a refused file's figures are no history
+    history = weekly_rules.cumulative_history(known.cumulative)
     known.group_of = known.group_of or {p.name: p.group for p in settings.people}
     known.group_names = known.group_names or {g.code: g.name for g in settings.groups}
     for examined in staged:
-        examined.findings.extend(rule_findings(examined.staged, known))
+        examined.findings.extend(rule_findings(examined.staged, known, history))
 
 
 def with_batch(known: Known, staged: Sequence[StagedWorkbook]) -> Known:
@@ -158,10 +159,10 @@ def with_batch(known: Known, staged: Sequence[StagedWorkbook]) -> Known:
             week = weekly_rules.report_week(workbook)
             weekly.append(part.frame[["project_code", "invest_cum_wan"]].assign(week_start=week))
     cumulative = pd.concat([w for w in weekly if not w.empty] or [known.cumulative], ignore_index=True)
-    return Known(known.signings, codes, cumulative, known.group_of)
+    return Known(known.signings, codes, cumulative, known.group_of, known.group_names)
 
 
-def rule_findings(staged: StagedWorkbook, known: Known) -> list[Finding]:
+def rule_findings(staged: StagedWorkbook, known: Known, history: dict | None = None) -> list[Finding]:
     """The cross-row and cross-sheet rules of the file's kind."""
     if staged.kind == "月报":
         return (monthly_rules.dates_outside_month(staged)
@@ -173,7 +174,8 @@ def rule_findings(staged: StagedWorkbook, known: Known) -> list[Finding]:
                 + weekly_rules.unknown_project_codes(staged, known.project_codes)
                 + weekly_rules.procedures_done_without_date(staged)
                 + weekly_rules.week_investment_above_cumulative(staged)
-                + weekly_rules.cumulative_below_last_week(staged, known.cumulative))
+                + weekly_rules.cumulative_below_last_week(
+                    staged, history if history is not None else weekly_rules.cumulative_history(known.cumulative)))
     if staged.kind == "述职评议":
         return (review_rules.mixed_halves(staged) + review_rules.repeated_rater(staged)
                 + review_rules.group_not_the_persons(staged, known.group_of, known.group_names))

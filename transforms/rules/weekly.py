@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
 import pandas as pd
@@ -68,22 +69,39 @@ def week_investment_above_cumulative(staged: StagedWorkbook) -> list[Finding]:
                     "累计完成投资应包含本周完成投资，请核对。") for _, r in rows.iterrows()]
 
 
-def cumulative_below_last_week(staged: StagedWorkbook, history: pd.DataFrame) -> list[Finding]:
+def cumulative_history(history: pd.DataFrame) -> dict[str, list[tuple[dt.date, float]]]:
+    """project → [(week, cumulative)] sorted by week, from rows project_code, week_start, invest_cum_wan."""
+    index: dict[str, list[tuple[dt.date, float]]] = {}
+    for code, week, cumulative in zip(history["project_code"], history["week_start"], history["invest_cum_wan"]):
+        if week is not None and week == week:
+            week = week if isinstance(week, dt.date) else dt.date.fromisoformat(str(week)[:10])
+            index.setdefault(code, []).append((week, float(cumulative)))
+    for weeks in index.values():
+        weeks.sort()
+    return index
+
+
+def previous_report(weeks: list[tuple[dt.date, float]], week: dt.date) -> tuple[dt.date, float] | None:
+    """The latest (week, cumulative) strictly before `week`."""
+    at = bisect.bisect_left(weeks, (week, float("-inf")))
+    return weeks[at - 1] if at else None
+
+
+def cumulative_below_last_week(staged: StagedWorkbook, history: dict[str, list[tuple[dt.date, float]]]) -> list[Finding]:
     """累计完成投资 falling below the project's previous reported week is a warning.
 
-    `history`: project_code, week_start, invest_cum_wan of every other accepted report.
+    `history`: cumulative_history() of every other accepted report.
     """
     part, week = staged.sheets.get("项目进展"), report_week(staged)
     if part is None or part.frame.empty or week is None or "invest_cum_wan" not in part.frame:
         return []
-    earlier = history[history["week_start"] < week].sort_values("week_start").groupby("project_code").last()
     findings = []
     for row, code, cumulative in zip(part.frame["_row"], part.frame["project_code"], part.frame["invest_cum_wan"]):
-        if code in earlier.index and cumulative == cumulative and cumulative < earlier.at[code, "invest_cum_wan"]:
-            previous = earlier.loc[code]
+        previous = previous_report(history.get(code, []), week)
+        if previous and cumulative == cumulative and cumulative < previous[1]:
             findings.append(Finding(
                 "warning", part.name, int(row), part.positions["invest_cum_wan"], "累计完成投资（万元）", f"{cumulative:g}",
-                f"累计完成投资 {cumulative:g} 万元低于上次报告（{previous['week_start']}）的 {previous['invest_cum_wan']:g} 万元。",
+                f"累计完成投资 {cumulative:g} 万元低于上次报告（{previous[0].isoformat()}）的 {previous[1]:g} 万元。",
                 "累计数一般不应减少；如确需调减，请在备注中说明原因。"))
     return findings
 
