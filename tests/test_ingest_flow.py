@@ -184,3 +184,20 @@ def _add_far_cell(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for name, data in parts.items():
             dst.writestr(name, data)
+
+
+def test_files_still_being_copied_and_office_lock_files_are_left_alone(settings: Settings) -> None:
+    inbox = settings.inbox / "月报"
+    corn_august(inbox / "玉米8月.xlsx")  # arrived long ago (mtime 2021)
+    fresh = equipment_august(inbox / "装备8月.xlsx", received=dt.datetime.now())  # still being written
+    fresh_stamp = dt.datetime.now().timestamp()
+    import os
+    os.utime(fresh, (fresh_stamp, fresh_stamp))
+    for name in ("~$玉米8月.xlsx", ".~lock.玉米8月.xlsx#", "~WRL0001.tmp"):
+        (inbox / name).write_bytes(b"lock")
+
+    summary = ingest(root=str(settings.root), warehouse_url=settings.warehouse_url, settle_seconds=60)
+
+    assert [(f.name, f.status) for f in summary.files] == [("玉米8月.xlsx", "loaded")]
+    assert sorted(p.name for p in inbox.iterdir()) == sorted(["装备8月.xlsx", "~$玉米8月.xlsx", ".~lock.玉米8月.xlsx#",
+                                                               "~WRL0001.tmp"])
