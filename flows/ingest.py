@@ -34,10 +34,16 @@ def refresh_dimensions(settings, engine):
     steps.refresh_dimensions(settings, engine)
 
 
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=30)
+def mail_explanations(settings, engine, outcomes) -> int:
+    """Mail each rejected file's explanation to its submitter (known from the roster)."""
+    return steps.notify_submitters(settings, engine, outcomes)
+
+
 @flow(name="ingest", log_prints=False)
 def ingest(config: str | None = None, root: str | None = None, warehouse_url: str | None = None,
            settle_seconds: float = 0) -> steps.PassSummary:
-    """One pass over the inbox: collect → check → store → summarise."""
+    """One pass over the inbox: collect → check → store → tell submitters → summarise."""
     settings = settings_for(config, root, warehouse_url)
     engine = open_warehouse(settings)
     with steps.exclusive_pass(settings, engine):
@@ -45,6 +51,7 @@ def ingest(config: str | None = None, root: str | None = None, warehouse_url: st
         examined = check_files(batch, settings, engine)
         outcomes = store_files(examined, duplicates, settings, engine, str(flow_run.id or "local"))
         refresh_dimensions(settings, engine)
+    mail_explanations(settings, engine, outcomes)
     summary = steps.summarise(outcomes, engine)
     publish_ingest_artifacts(summary)
     get_run_logger().info("ingest pass: %d files, %s", len(summary.files), dict(steps.status_counts(summary)))

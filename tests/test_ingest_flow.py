@@ -201,3 +201,24 @@ def test_files_still_being_copied_and_office_lock_files_are_left_alone(settings:
     assert [(f.name, f.status) for f in summary.files] == [("玉米8月.xlsx", "loaded")]
     assert sorted(p.name for p in inbox.iterdir()) == sorted(["装备8月.xlsx", "~$玉米8月.xlsx", ".~lock.玉米8月.xlsx#",
                                                                "~WRL0001.tmp"])
+
+
+def test_rejected_file_explanation_is_mailed_to_its_submitter_once(settings: Settings) -> None:
+    from email import policy
+    from email.parser import BytesParser
+
+    energy_august_with_errors(settings.inbox / "月报" / "能源8月.xlsx")  # 填报人 张海涛
+    run_pass(settings)
+    run_pass(settings)  # nothing new: no second mail
+    mails = [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in settings.outbox.glob("*.eml")]
+    assert len(mails) == 1
+    mail = mails[0]
+    assert (str(mail["To"]), str(mail["Cc"])) == ("zhanghaitao@example.cn", "gaojianhua@example.cn, heting@example.cn")
+    assert str(mail["Subject"]) == "【退回】能源8月.xlsx 未通过校验，请修改后重新报送"
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "有 4 处问题，未能入库" in body
+    assert "1. 工作表“对接企业”第2行E列（对接日期）：对接日期 2021-07-30 不在报告月份 2021-08 之内。" in body
+    attachment = next(mail.iter_attachments())
+    assert attachment.get_filename().endswith("_能源8月_错误说明.xlsx")
+    explanation = next(settings.rejected.rglob("*_错误说明.xlsx"))
+    assert attachment.get_content() == explanation.read_bytes()

@@ -51,6 +51,7 @@ class Outcome:
     header: tuple[str, dict[str, object]] | None = None  # (table, row without file_id): monthly_report / weekly_report
     facts: dict[str, pd.DataFrame] = field(default_factory=dict)  # table name → rows with `_row`
     file_id: int | None = None  # set when recorded
+    submitter: str | None = None  # who sent it (填报人 / 包联人), when the file says
 
     @property
     def rows_loaded(self) -> int:

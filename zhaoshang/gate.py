@@ -182,6 +182,13 @@ def rule_findings(staged: StagedWorkbook, known: Known, history: dict | None = N
     return []
 
 
+def in_reading_order(findings: Sequence[Finding], kind: str) -> list[Finding]:
+    """File-level problems first, then sheet by sheet as the workbook is laid out, row by row, column by column."""
+    order = {sheet.name: i for i, sheet in enumerate(WORKBOOKS[kind].sheets)}
+    return sorted(findings, key=lambda f: (f.sheet != "", order.get(f.sheet, len(order)), f.sheet,
+                                           f.row or 0, f.col or 0))
+
+
 def rows_with_errors(examined: Examined) -> int:
     """Data rows refused: every data row of a rejected file (the file is refused whole)."""
     if examined.staged is None or examined.accepted:

@@ -147,7 +147,8 @@ def outcome_of(examined: Examined, settings: Settings) -> load.Outcome:
         sha256=examined.sha, original_name=file.name, kind=file.kind, status="loaded",
         received_at=file.received_at, stored_path="", subject=subject, period=period,
         rows_read=staged.rows_read if staged else 0, rows_skipped=staged.rows_skipped if staged else 0,
-        findings=examined.findings, skipped=gate.skipped_rows(staged),
+        findings=gate.in_reading_order(examined.findings, file.kind), skipped=gate.skipped_rows(staged),
+        submitter=gate.submissions.submitter(staged),
     )
     if examined.accepted:
         destination = inbox.archive_path(settings, file.kind, period, name)
@@ -159,7 +160,7 @@ def outcome_of(examined: Examined, settings: Settings) -> load.Outcome:
     destination = inbox.rejected_path(settings, file.kind, name)
     inbox.place_copy(examined.data, destination)
     explanation = destination.with_name(destination.stem + "_错误说明.xlsx")
-    write_explanation(destination, examined.findings, explanation,
+    write_explanation(destination, outcome.findings, explanation,
                       sheets=gate.readers.sheet_rows(examined.raw) if examined.raw else None)
     outcome.status = "rejected"
     outcome.rows_rejected = gate.rows_with_errors(examined)
@@ -180,6 +181,46 @@ def store(examined: Sequence[Examined], duplicates: Sequence[tuple[inbox.InboxFi
     for duplicate_file in duplicate_paths:
         inbox.remove_from_inbox(duplicate_file)
     return outcomes
+
+
+def rejection_mail(settings: Settings, outcome: load.Outcome) -> tuple[list[str], str, list[str]] | None:
+    """(recipients, subject, paragraphs) telling the submitter why their file came back, if we know them."""
+    person = settings.person_by_name.get(outcome.submitter or "")
+    office = [p.email for p in settings.people_with("office") if p.email]
+    to = [person.email] if person and person.email else ([] if outcome.kind in ("月报", "周报") else office)
+    if not to:
+        return None
+    errors = [f for f in outcome.findings if f.severity == "error"]
+    shown = [f"{i}. {f.describe()}" + (f"（{f.fix}）" if f.fix else "") for i, f in enumerate(errors[:10], 1)]
+    more = [f"……另有 {len(errors) - 10} 处问题，详见附件。"] if len(errors) > 10 else []
+    greeting = f"{person.name}同志：" if person else "您好："
+    return to, f"【退回】{outcome.original_name} 未通过校验，请修改后重新报送", [
+        greeting,
+        f"您于 {outcome.received_at:%Y年%m月%d日 %H:%M} 报送的《{outcome.original_name}》有 {len(errors)} 处问题，未能入库：",
+        *shown, *more,
+        "附件是您的文件副本：问题单元格已标红并附批注，首页“错误汇总”列出了每处问题和修改方法。"
+        f"请修改后重新放入共享文件夹 inbox/{outcome.kind}/。",
+        settings.zone.office,
+    ]
+
+
+def notify_submitters(settings: Settings, engine: Engine, outcomes: Sequence[load.Outcome]) -> int:
+    """Mail every rejected file's explanation to its submitter (once per file content); returns how many."""
+    from zhaoshang.delivery.mail import deliver_pending, queue_mail
+
+    office = [p.email for p in settings.people_with("office") if p.email]
+    sent = 0
+    for outcome in outcomes:
+        mail = rejection_mail(settings, outcome) if outcome.status == "rejected" else None
+        if mail is None or not outcome.explanation_path:
+            continue
+        to, subject, paragraphs = mail
+        queue_mail(settings, engine, key=f"rejected:{outcome.sha256}", to=to, cc=office, subject=subject,
+                   paragraphs=paragraphs, attachments=[settings.root / outcome.explanation_path])
+        sent += 1
+    if sent:
+        deliver_pending(settings, engine)
+    return sent
 
 
 def refresh_dimensions(settings: Settings, engine: Engine) -> None:

@@ -107,3 +107,11 @@ def duplicate_project_codes(staged: StagedWorkbook) -> list[Finding]:
                 f"项目编号“{code}”在项目库中重复出现。", "每个项目只保留一行；编号不同的项目请改用新编号。")
         for row, code in zip(repeats["_row"], repeats["project_code"])
     ]
+
+
+def submitter(staged: StagedWorkbook | None) -> str | None:
+    """Who sent the file, as it says itself: 填报人 of a monthly report, 包联人 of a weekly one."""
+    if staged is None:
+        return None
+    info = basic_info(staged)
+    return info.get("reporter") or info.get("cadre")

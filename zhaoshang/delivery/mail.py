@@ -164,16 +164,22 @@ def html_text(paragraphs: Sequence[str]) -> str:
     return HTML_PAGE.format(body=body)
 
 
+def attachment_name(path: Path) -> str:
+    """The name shown for an attachment: the file's own, its stem shortened to fit MAX_ATTACHMENT_NAME."""
+    if len(path.name) <= MAX_ATTACHMENT_NAME:
+        return path.name
+    return path.stem[: MAX_ATTACHMENT_NAME - len(path.suffix) - 1] + "…" + path.suffix
+
+
 def attachment_part(path: Path) -> EmailMessage:
     """A base64 attachment under its own (Chinese) file name, as Outlook, Foxmail and QQ Mail read it."""
-    if len(path.name) > MAX_ATTACHMENT_NAME:
-        raise ValueError(f"Attachment name longer than {MAX_ATTACHMENT_NAME} characters: {path.name}")
+    name = attachment_name(path)
     part = EmailMessage(policy=POLICY)
     # Set raw and pre-folded on purpose: the stdlib folder RFC 2047-encodes a long MIME subtype
     # ("application/=?utf-8?q?vnd=2Eopenxml...") once a name parameter follows, re-encodes an
     # encoded-word name as RFC 2231, and splits filename* into continuations older clients don't join.
-    part.set_raw("Content-Type", f'{mime_type(path)};\n name="{encoded_words(path.name)}"')
-    part.set_raw("Content-Disposition", f"attachment;\n filename*=utf-8''{quote(path.name, safe='')}")
+    part.set_raw("Content-Type", f'{mime_type(path)};\n name="{encoded_words(name)}"')
+    part.set_raw("Content-Disposition", f"attachment;\n filename*=utf-8''{quote(name, safe='')}")
     part.set_raw("Content-Transfer-Encoding", "base64")
     part.set_payload(base64.encodebytes(path.read_bytes()).decode("ascii"))
     return part
