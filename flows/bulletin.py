@@ -22,10 +22,18 @@ def read_marts(engine, month: str) -> report.BulletinData:
     return report.read_bulletin_data(engine, month)
 
 
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def read_weekly_sections(settings, engine, month: str) -> list[dict]:
+    """Key projects and open problems from the weekly marts (none before weekly reports exist)."""
+    from zhaoshang.reports.bulletin_projects import project_sections
+
+    return project_sections(engine, month, settings.today())
+
+
 @task(cache_policy=NO_CACHE)
-def render(settings, data: report.BulletinData) -> report.BulletinFiles:
+def render(settings, data: report.BulletinData, sections: list[dict]) -> report.BulletinFiles:
     """Charts, the .docx and its trace workbook under reports/通报/."""
-    return report.render_bulletin(settings, data)
+    return report.render_bulletin(settings, data, sections)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
@@ -53,7 +61,7 @@ def bulletin(month: str, send: bool = False, config: str | None = None, root: st
         raise ValueError(f"月份格式应为 YYYY-MM（例如 2021-08），收到的是 {month!r}")
     settings = settings_for(config, root, warehouse_url)
     engine = open_warehouse(settings)
-    files = render(settings, read_marts(engine, month))
+    files = render(settings, read_marts(engine, month), read_weekly_sections(settings, engine, month))
     create_markdown_artifact(key="bulletin", description=f"{issue_label(month)}招商引资工作通报", markdown=(
         f"**{issue_label(month)}招商引资工作通报**\n\n- 文档：[{files.docx.name}]({files.docx.as_uri()})  \n"
         f"  `{files.docx}`\n- 数据来源：`{files.trace}`\n\n" + "\n\n".join(files.headline)))
