@@ -6,7 +6,12 @@ import datetime as dt
 
 import pandas as pd
 
-from transforms.marts.bulletin import number_text as fmt
+from transforms.marts.bulletin import number_text
+
+
+def fmt(amount_wan: float) -> str:
+    """An amount in 万元 as printed: up to 4 decimals, trailing zeros dropped."""
+    return number_text(amount_wan, 4)
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
