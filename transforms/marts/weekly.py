@@ -19,12 +19,14 @@ overdue are counted to that Sunday. A problem is past its deadline (限期办结
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 
+from transforms.marts.bulletin import number_text, percent_text
 from transforms.marts.deadlines import ACTIVE_PROJECT_STATUSES
 from transforms.staging.normalise import clean_name
-from zhaoshang.contract import PROCEDURES
+from zhaoshang.contract import BUILD_STAGES, PROCEDURES
 
 DONE, NOT_APPLICABLE, RESOLVED = "已办结", "不涉及", "已解决"
 CLOSED = (DONE, NOT_APPLICABLE)
@@ -34,7 +36,6 @@ CLOSED = (DONE, NOT_APPLICABLE)
 MATCH_CUTOFF = 85.0
 GRACE_WEEKS = 4  # a signed project should appear in the weekly reports within this many weeks
 COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "公司")
-GRID_STATES = ("done", "in_progress", "not_started", "overdue", "not_applicable", "missing")
 STATE_OF_STATUS = {"已办结": "done", "办理中": "in_progress", "未启动": "not_started", "不涉及": "not_applicable"}
 
 
@@ -51,11 +52,22 @@ def iso_week_label(week: dt.date) -> str:
     return f"{year}年第{number}周"
 
 
+def short_week_label(week: dt.date, digest_week: dt.date) -> str:
+    """"第33周" within the digest's ISO year, "2020年第52周" otherwise."""
+    label = iso_week_label(week)
+    return label.split("年", 1)[1] if week.isocalendar()[0] == digest_week.isocalendar()[0] else label
+
+
 def week_span_label(week: dt.date) -> str:
     """"2021年8月30日至9月5日" (the year and month repeated only when they change)."""
     end = week_end(week)
     tail = f"{end.month}月{end.day}日" if end.year == week.year else f"{end.year}年{end.month}月{end.day}日"
     return f"{week.year}年{week.month}月{week.day}日至{tail}"
+
+
+def table_date(day: dt.date, week: dt.date) -> str:
+    """A date in a table: "8月20日" within the digest's year, "2022年6月30日" otherwise."""
+    return f"{day.month}月{day.day}日" if day.year == week.year else f"{day.year}年{day.month}月{day.day}日"
 
 
 def weeks_spanned(first: dt.date, last: dt.date) -> int:
@@ -87,9 +99,14 @@ def week_totals(lines: pd.DataFrame) -> dict[str, float]:
             "planned_wan": round(float(lines["planned_wan"].sum()), 4)}
 
 
+def _where(values: pd.Series, test: Callable[[object], object]) -> pd.Series:
+    """A boolean mask of `test` over `values` (bool dtype even when empty, so it never selects columns)."""
+    return pd.Series([bool(test(v)) for v in values], index=values.index, dtype=bool)
+
+
 def _present(values: pd.Series) -> pd.Series:
     """True where a text value is filled in (not null, not blank)."""
-    return values.notna() & values.astype(str).str.strip().ne("") & values.astype(str).ne("None")
+    return _where(values, lambda v: isinstance(v, str) and v.strip())
 
 
 def project_directory(project_weeks: pd.DataFrame, library: pd.DataFrame, week: dt.date) -> pd.DataFrame:
@@ -101,6 +118,14 @@ def project_directory(project_weeks: pd.DataFrame, library: pd.DataFrame, week: 
         both[column] = both[column].where(_present(both[column]), both[f"{column}_library"])
         both[column] = both[column].where(_present(both[column]), None)
     return both[["project_code", "project_name", "cadre", "leader", "group_code"]].sort_values("project_code")
+
+
+def project_labels(directory: pd.DataFrame) -> dict[str, str]:
+    """How tables name each project: its name, with the code added only where two projects share the name."""
+    names, named = directory["project_name"], _present(directory["project_name"])
+    shared = set(names[named & names.duplicated(keep=False)])
+    return {code: (f"{name}（{code}）" if name in shared else name) if ok else code
+            for code, name, ok in zip(directory["project_code"], names, named)}
 
 
 # ── procedures ──
@@ -120,9 +145,11 @@ def procedures_completed(procedures: pd.DataFrame, week: dt.date) -> pd.DataFram
     now = procedures[(procedures["week_start"] == week) & (procedures["status"] == DONE)]
     before = latest_earlier_report(procedures, week)[["project_code", "procedure", "status"]]
     rows = now.merge(before.rename(columns={"status": "previous_status"}), on=["project_code", "procedure"], how="left")
-    in_week = rows["done_on"].map(lambda d: isinstance(d, dt.date) and week <= d <= week_end(week))
+    in_week = _where(rows["done_on"], lambda d: isinstance(d, dt.date) and week <= d <= week_end(week))
     changed = rows["previous_status"].notna() & (rows["previous_status"] != DONE)
-    done = rows[in_week | changed].assign(on_time=rows["done_on"].combine(rows["planned_on"], _finished_on_time))
+    rows = rows.assign(on_time=pd.Series([_finished_on_time(d, p) for d, p in zip(rows["done_on"], rows["planned_on"])],
+                                         index=rows.index, dtype=object))
+    done = rows[in_week | changed]
     return done.sort_values(["project_code", "procedure"], key=_procedure_order).reset_index(drop=True)
 
 
@@ -140,13 +167,19 @@ def _procedure_order(values: pd.Series) -> pd.Series:
     return values.map(lambda p: (PROCEDURES.index(p), p) if p in PROCEDURES else (len(PROCEDURES), p))
 
 
-def overdue_procedures(procedures: pd.DataFrame, directory: pd.DataFrame, week: dt.date) -> pd.DataFrame:
-    """倒排工期: procedures reported in `week`, planned before its Sunday, neither 已办结 nor 不涉及, longest overdue first."""
+def overdue_rows(procedures: pd.DataFrame, week: dt.date) -> pd.DataFrame:
+    """倒排工期: procedures reported in `week`, planned before its Sunday, neither 已办结 nor 不涉及, with days overdue."""
     rows = procedures[(procedures["week_start"] == week) & ~procedures["status"].isin(CLOSED)]
-    rows = rows[rows["planned_on"].map(lambda d: isinstance(d, dt.date) and d < week_end(week))]
-    days = rows["planned_on"].map(lambda d: (week_end(week) - d).days)
+    rows = rows[_where(rows["planned_on"], lambda d: isinstance(d, dt.date) and d < week_end(week))]
+    return rows.assign(days_overdue=pd.Series([(week_end(week) - d).days for d in rows["planned_on"]],
+                                              index=rows.index, dtype=int))
+
+
+def overdue_procedures(procedures: pd.DataFrame, directory: pd.DataFrame, week: dt.date) -> pd.DataFrame:
+    """The overdue procedures of `week` with their project's name, cadre and 责任领导, longest overdue first."""
     owners = directory[["project_code", "project_name", "cadre", "leader"]]
-    late = rows.assign(days_overdue=days.astype(int)).merge(owners, on="project_code", how="left")
+    rows = overdue_rows(procedures, week)[["project_code", "procedure", "status", "planned_on", "days_overdue"]]
+    late = rows.merge(owners, on="project_code", how="left")
     return late.sort_values(["days_overdue", "project_code"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -158,14 +191,15 @@ def procedure_grid(procedures: pd.DataFrame, lines: pd.DataFrame, week: dt.date)
     """
     rows = procedures[procedures["week_start"] == week].drop_duplicates(["project_code", "procedure"], keep="last")
     codes = sorted(set(lines["project_code"]) | set(rows["project_code"]))
-    cells = pd.MultiIndex.from_product([codes, list(PROCEDURES)], names=["project_code", "procedure"]).to_frame(index=False)
+    cells = pd.MultiIndex.from_product([codes, list(PROCEDURES)], names=["project_code", "procedure"])
+    cells = cells.to_frame(index=False)
     grid = cells.merge(rows[["project_code", "procedure", "status"]], on=["project_code", "procedure"], how="left")
-    late = overdue_procedures(procedures, pd.DataFrame(columns=["project_code", "project_name", "cadre", "leader"]), week)
+    late = overdue_rows(procedures, week)
     done = procedures_completed(procedures, week)
     key = list(zip(grid["project_code"], grid["procedure"]))
     overdue_days = dict(zip(zip(late["project_code"], late["procedure"]), late["days_overdue"]))
     done_now = set(zip(done["project_code"], done["procedure"]))
-    state = [("overdue" if k in overdue_days else STATE_OF_STATUS.get(s, "missing")) for k, s in zip(key, grid["status"])]
+    state = ["overdue" if k in overdue_days else STATE_OF_STATUS.get(s, "missing") for k, s in zip(key, grid["status"])]
     note = [f"超{overdue_days[k]}天" if k in overdue_days else ("本周" if k in done_now else "") for k in key]
     return grid.assign(state=state, note=note)
 
@@ -179,16 +213,17 @@ def problem_ledger(problems: pd.DataFrame, week: dt.date) -> pd.DataFrame:
     weeks without a report included; days_past_deadline counts to the week's Sunday (0 when not past).
     mart_problem keeps only a problem's latest state: for an earlier week, a problem resolved later shows 推进中.
     """
-    known = problems[problems["first_week"] <= week].copy()
-    resolved = known["resolved_week"].map(lambda d: isinstance(d, dt.date) and d <= week)
+    known = problems[problems["first_week"] <= week]
+    resolved = _where(known["resolved_week"], lambda d: isinstance(d, dt.date) and d <= week)
     until = known["resolved_week"].where(resolved, week)
-    known["resolved"] = resolved
-    known["status_as_of"] = known["status"].where(resolved | (known["status"] != RESOLVED), "推进中").where(~resolved, RESOLVED)
-    known["weeks_open"] = [weeks_spanned(first, last) for first, last in zip(known["first_week"], until)]
-    past = known["deadline"].map(lambda d: (week_end(week) - d).days if isinstance(d, dt.date) else 0)
-    known["days_past_deadline"] = past.clip(lower=0).where(~resolved, 0).astype(int)
-    known["overdue"] = known["days_past_deadline"] > 0
-    return known.reset_index(drop=True)
+    past = pd.Series([max((week_end(week) - d).days, 0) if isinstance(d, dt.date) and not r else 0
+                      for d, r in zip(known["deadline"], resolved)], index=known.index, dtype=int)
+    return known.assign(
+        resolved=resolved,
+        status_as_of=[RESOLVED if r else ("推进中" if s == RESOLVED else s) for r, s in zip(resolved, known["status"])],
+        weeks_open=[weeks_spanned(first, last) for first, last in zip(known["first_week"], until)],
+        days_past_deadline=past, overdue=past > 0,
+    ).reset_index(drop=True)
 
 
 def open_problems(ledger: pd.DataFrame) -> pd.DataFrame:
@@ -200,7 +235,7 @@ def open_problems(ledger: pd.DataFrame) -> pd.DataFrame:
 
 def problems_resolved_in(ledger: pd.DataFrame, week: dt.date) -> pd.DataFrame:
     """The problems first reported as 已解决 in `week`."""
-    rows = ledger[ledger["resolved_week"].map(lambda d: d == week)]
+    rows = ledger[_where(ledger["resolved_week"], lambda d: d == week)]
     return rows.sort_values(["project_code", "first_week"]).reset_index(drop=True)
 
 
@@ -255,7 +290,8 @@ def name_similarity(a: str, b: str) -> float:
     return float(fuzz.ratio(a, b)) if a and b else 0.0
 
 
-def signing_match(signing: pd.Series, library: pd.DataFrame, cutoff: float = MATCH_CUTOFF) -> tuple[str | None, str, float]:
+def signing_match(signing: pd.Series, library: pd.DataFrame,
+                  cutoff: float = MATCH_CUTOFF) -> tuple[str | None, str, float]:
     """The library project a signing refers to: best project-name match, else the only project of the same builder."""
     names = library["project_name"].map(lambda n: name_similarity(normalised_project_name(signing["project_name"]),
                                                                   normalised_project_name(n)))
@@ -273,20 +309,22 @@ def signing_matches(signings: pd.DataFrame, library: pd.DataFrame, cutoff: float
     """Each signing with the library project it was matched to (project_code None when none), how, and the score."""
     lib = library.reset_index(drop=True)
     found = [signing_match(row, lib, cutoff) for _, row in signings.iterrows()]
-    columns = ["project_code", "matched_by", "match_score"]
-    return signings.reset_index(drop=True).join(pd.DataFrame(found, columns=columns, index=range(len(found))))
+    return signings.reset_index(drop=True).assign(
+        project_code=pd.Series([f[0] for f in found], dtype=object),  # None (not NaN) where unmatched
+        matched_by=[f[1] for f in found], match_score=[f[2] for f in found])
 
 
 def signed_without_reports(matches: pd.DataFrame, project_weeks: pd.DataFrame, week: dt.date,
                            grace_weeks: int = GRACE_WEEKS) -> pd.DataFrame:
-    """(a) Signings at least `grace_weeks` weeks old by the week's Sunday whose project has no weekly report up to `week`.
+    """(a) Signings `grace_weeks` weeks old by the week's Sunday whose project has no weekly report up to `week`.
 
     A signing matched to no library project is listed too (in_library False): it cannot be reported on.
     """
-    old = matches[matches["signed_on"].map(lambda d: d + dt.timedelta(weeks=grace_weeks) <= week_end(week))]
+    old = matches[_where(matches["signed_on"], lambda d: d + dt.timedelta(weeks=grace_weeks) <= week_end(week))]
     reported = set(project_weeks.loc[project_weeks["week_start"] <= week, "project_code"])
     rows = old[~old["project_code"].isin(reported)]
-    return rows.assign(in_library=rows["project_code"].notna()).sort_values(["signed_on", "project_name"]).reset_index(drop=True)
+    rows = rows.assign(in_library=rows["project_code"].notna())
+    return rows.sort_values(["signed_on", "project_name"]).reset_index(drop=True)
 
 
 def reported_without_signing(project_weeks: pd.DataFrame, matches: pd.DataFrame, week: dt.date) -> pd.DataFrame:
@@ -295,4 +333,88 @@ def reported_without_signing(project_weeks: pd.DataFrame, matches: pd.DataFrame,
     first = reported.groupby("project_code")["week_start"].min().rename("first_week")
     latest = reported.drop_duplicates("project_code", keep="last").set_index("project_code")
     rows = latest[["project_name", "cadre"]].join(first).reset_index()
-    return rows[~rows["project_code"].isin(set(matches["project_code"].dropna()))].sort_values("project_code").reset_index(drop=True)
+    unsigned = rows[~rows["project_code"].isin(set(matches["project_code"].dropna()))]
+    return unsigned.sort_values("project_code").reset_index(drop=True)
+
+
+# ── the sentences of the overview ──
+
+def progress_sentence(week: dt.date, due: int, reported: int, missing: int, totals: dict[str, float]) -> str:
+    """"本周（…），项目库中在建和已签约项目共N个，M个项目报送周报…；报送项目本周完成投资…万元，累计…，占计划总投资的…%。"."""
+    head = f"本周（{week_span_label(week)}），项目库中在建和已签约项目共{due}个"
+    if not reported:
+        return f"{head}，没有项目报送周报。"
+    missing_text = f"，{missing}个应报项目未报送" if missing else "，应报项目均已报送"
+    return (f"{head}，{reported}个项目报送周报{missing_text}；报送项目本周完成投资{number_text(totals['invest_week_wan'], 4)}"
+            f"万元，累计完成投资{number_text(totals['invest_cum_wan'], 4)}万元，"
+            f"占计划总投资的{percent_text(totals['invest_cum_wan'], totals['planned_wan'])}。")
+
+
+def procedure_sentence(completed: int, overdue: pd.DataFrame) -> str:
+    """"本周办结手续N项；超期未办结手续M项，涉及K个项目，超期最长的是…（责任领导：…）。"."""
+    head = f"本周办结手续{completed}项；" if completed else "本周没有办结的手续；"
+    if overdue.empty:
+        return head + "没有超期未办结的手续。"
+    worst = overdue.iloc[0]
+    leader = f"（责任领导：{worst['leader']}）" if isinstance(worst["leader"], str) and worst["leader"] else ""
+    return (f"{head}超期未办结手续{len(overdue)}项，涉及{overdue['project_code'].nunique()}个项目，超期最长的是"
+            f"{worst['project_name']}的{worst['procedure']}，已超期{worst['days_overdue']}天{leader}。")
+
+
+def problem_sentence(open_rows: pd.DataFrame, resolved: pd.DataFrame) -> str:
+    """"需协调解决的问题N个，其中M个已超过办结时限；本周解决问题K个。"."""
+    if open_rows.empty:
+        head = "目前没有需协调解决的问题"
+    else:
+        late = int(open_rows["overdue"].sum())
+        head = f"需协调解决的问题{len(open_rows)}个" + (f"，其中{late}个已超过办结时限" if late else "，均在办结时限内")
+    return head + (f"；本周解决问题{len(resolved)}个。" if len(resolved) else "。")
+
+
+def cadre_sentence(cadres_due: int, silent_cadres: pd.DataFrame, late_cadres: list[str]) -> str:
+    """"本周应报送周报的包联人N名，M名未报送（…）；K名逾期报送（…）。"."""
+    if not cadres_due:
+        return "本周没有应报送周报的包联人（项目库中无在建或已签约项目）。"
+    text = f"本周应报送周报的包联人{cadres_due}名，"
+    text += f"{len(silent_cadres)}名未报送（{'、'.join(silent_cadres['cadre'])}）" if len(silent_cadres) else "均已报送"
+    return text + (f"；{len(late_cadres)}名逾期报送（{'、'.join(late_cadres)}）。" if late_cadres else "。")
+
+
+def reporting_sentence(cadres_due: int, silent_cadres: pd.DataFrame, late_cadres: list[str], checks: int) -> str:
+    """The cadre sentence, then "待核对的签约与周报不一致事项Q项。" (or that signings and reports agree)."""
+    tail = f"签约项目与项目周报待核对事项{checks}项。" if checks else "各组月报签约项目与项目周报核对一致。"
+    return cadre_sentence(cadres_due, silent_cadres, late_cadres) + tail
+
+
+def stage_sentence(lines: pd.DataFrame) -> str:
+    """"从建设阶段看，前期手续2个、主体施工3个。" (stages in the contract's order, only those present)."""
+    counts = lines["stage"].value_counts()
+    order = [s for s in BUILD_STAGES if s in counts] + sorted(s for s in counts.index if s not in BUILD_STAGES)
+    return "从建设阶段看，" + "、".join(f"{s}{counts[s]}个" for s in order) + "。" if order else ""
+
+
+def completed_sentence(completed: pd.DataFrame) -> str:
+    """"本周办结手续N项，其中按期办结X项、逾期办结Y项。" (手续 without a planned date are in neither)."""
+    if completed.empty:
+        return "本周没有办结的手续。"
+    on_time, late = int((completed["on_time"] == True).sum()), int((completed["on_time"] == False).sum())  # noqa: E712
+    parts = [f"按期办结{on_time}项" if on_time else "", f"逾期办结{late}项" if late else ""]
+    detail = "、".join(p for p in parts if p)
+    return f"本周办结手续{len(completed)}项" + (f"，其中{detail}" if detail else "") + "。"
+
+
+def overdue_by_leader(overdue: pd.DataFrame) -> pd.DataFrame:
+    """Per 责任领导 (未明确 when none): overdue procedures and the longest overdue, most first."""
+    leaders = overdue.assign(leader=overdue["leader"].where(_present(overdue["leader"]), "未明确责任领导"))
+    counts = leaders.groupby("leader").agg(procedures=("procedure", "size"), longest=("days_overdue", "max"))
+    return counts.reset_index().sort_values(["procedures", "longest", "leader"], ascending=[False, False, True])
+
+
+def overdue_sentence(overdue: pd.DataFrame, week: dt.date) -> str:
+    """"截至9月5日，按倒排工期应办结而未办结的手续M项，涉及K个项目。按责任领导分：林振华3项、韩卫东1项。"."""
+    sunday = week_end(week)
+    if overdue.empty:
+        return f"截至{sunday.month}月{sunday.day}日，按倒排工期计划应办结的手续均已办结。"
+    owners = "、".join(f"{r.leader}{r.procedures}项" for r in overdue_by_leader(overdue).itertuples())
+    return (f"截至{sunday.month}月{sunday.day}日，按倒排工期计划应办结而未办结的手续{len(overdue)}项，"
+            f"涉及{overdue['project_code'].nunique()}个项目。按责任领导分：{owners}。请责任领导督促限期办结。")

@@ -80,13 +80,14 @@ def docx_table(document, header: list[str], rows: list[list[str]], widths_mm: li
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    style_ids = [document.styles[header_style].style_id, document.styles[cell_style].style_id]  # looked up once: slow
     for r, values in enumerate([header, *rows]):
         row = table.rows[r]
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         if r == 0:
             row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         for cell, value, width in zip(row.cells, values, widths_mm):
-            cell.paragraphs[0].style = document.styles[header_style if r == 0 else cell_style]
+            cell.paragraphs[0]._p.style = style_ids[0 if r == 0 else 1]
             cell.paragraphs[0].add_run(str(value))
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             cell.width = Mm(width)

@@ -1,0 +1,423 @@
+"""The weekly digest (项目周报汇总) at the I/O edge.
+
+read_digest_data  – run the named queries below for one week (the marts first; fact and library rows
+                    only where no mart carries the field)
+digest_content    – turn their rows into the template's context and the mail summary (figures from
+                    transforms/marts/weekly.py)
+render_digest     – draw the 挂图作战 grid, render templates/digest.docx, write the companion workbook
+
+Every row of every table in the digest comes from rows of these queries: the companion workbook
+`…_数据来源.xlsx` holds the SQL and, one sheet per query, the rows it returned (with file_id and
+sheet_row, which lead to the submitted file and its Excel row).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, text
+
+from transforms.marts import weekly as w
+from transforms.marts.bulletin import date_label, number_text, percent_text
+from transforms.marts.deadlines import library_as_of
+from zhaoshang.reports.common import chinese_font, replace_atomically
+from zhaoshang.settings import PROJECT_DIR, Settings
+
+TEMPLATE = PROJECT_DIR / "templates" / "digest.docx"
+CHART_WIDTH_MM = 156
+NO_DATA = "—"
+
+# The only reads of the digest. Procedure rows, library snapshots and signings are not in any mart.
+QUERIES: dict[str, str] = {
+    "mart_project_week": (
+        "SELECT project_code, week_start, invest_week_wan, invest_cum_wan, stage, procedures_done,\n"
+        "       procedures_overdue, open_problems, project_name, cadre, planned_wan, leader, file_id\n"
+        "FROM mart_project_week\nWHERE week_start <= :week\nORDER BY week_start, project_code, file_id"),
+    "fact_procedure_week": (
+        "SELECT p.project_code, p.week_start, p.week_end, p.procedure, p.status, p.planned_on, p.done_on,\n"
+        "       p.cadre, p.file_id, p.sheet_row\nFROM fact_procedure_week p\n"
+        "JOIN ingested_file f ON f.id = p.file_id AND f.status = 'loaded'\n"
+        "WHERE p.week_start <= :week\nORDER BY p.week_start, p.project_code, p.file_id, p.sheet_row"),
+    "mart_problem": (
+        "SELECT project_code, description, category, leader, deadline, status, first_week, last_week,\n"
+        "       resolved_week, weeks_reported, unit, cadre, file_id\n"
+        "FROM mart_problem\nWHERE first_week <= :week\nORDER BY project_code, first_week, description"),
+    "mart_submission": (
+        "SELECT kind, subject, period, status, received_at, due_at\n"
+        "FROM mart_submission\nWHERE kind = '周报' AND period = :period\nORDER BY subject"),
+    "project_snapshot": (
+        "SELECT s.snapshot_at, s.project_code, s.project_name, s.builder, s.group_code, s.planned_wan,\n"
+        "       s.cadre, s.leader, s.status, s.file_id, s.sheet_row\nFROM project_snapshot s\n"
+        "JOIN ingested_file f ON f.id = s.file_id AND f.status = 'loaded'\n"
+        "ORDER BY s.snapshot_at, s.project_code"),
+    "fact_signing": (
+        "SELECT s.group_code, s.month, s.project_name, s.enterprise, s.signed_on, s.agreement,\n"
+        "       s.investment_wan, s.file_id, s.sheet_row\nFROM fact_signing s\n"
+        "JOIN ingested_file f ON f.id = s.file_id AND f.status = 'loaded'\n"
+        "ORDER BY s.signed_on, s.group_code, s.sheet_row"),
+    "dim_group": "SELECT group_code, name\nFROM dim_group\nORDER BY group_code",
+}
+DATES = {"week_start", "week_end", "planned_on", "done_on", "deadline", "first_week", "last_week", "resolved_week",
+         "signed_on"}
+TIMES = {"snapshot_at", "received_at", "due_at"}
+AMOUNTS = {"invest_week_wan", "invest_cum_wan", "planned_wan", "investment_wan"}
+COUNTS = {"procedures_done", "procedures_overdue", "open_problems", "weeks_reported", "file_id", "sheet_row"}
+GRID_COLOURS = {"done": "#5A9E3A", "in_progress": "#2E75B6", "not_started": "#BFBFBF", "overdue": "#C00000",
+                "not_applicable": "#FFFFFF", "missing": "#FFFFFF"}
+GRID_LEGEND = [("done", "已办结"), ("in_progress", "办理中"), ("not_started", "未启动"), ("overdue", "超期未办结"),
+               ("not_applicable", "不涉及"), ("missing", "未填报")]
+
+
+@dataclass
+class DigestData:
+    """The rows the digest is built from: one DataFrame per named query, and the parameters used."""
+
+    week: dt.date
+    frames: dict[str, pd.DataFrame]
+    params: dict[str, str]
+
+
+@dataclass
+class DigestFiles:
+    """What one rendering wrote, and the paragraphs of the mail body."""
+
+    docx: Path
+    trace: Path
+    chart: Path | None
+    summary: list[str]
+    overview: list[str] = field(default_factory=list)
+
+
+# ── reading ──
+
+def _as_date(value: object) -> dt.date | None:
+    """A date from SQLite's text or PostgreSQL's date (None stays None)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Same types on SQLite and PostgreSQL: dates as datetime.date, amounts as float, counts as int."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if column in DATES:
+            frame[column] = pd.Series([_as_date(v) for v in frame[column]], index=frame.index, dtype=object)
+        elif column in TIMES:
+            frame[column] = pd.to_datetime(frame[column])
+        elif column in AMOUNTS:
+            frame[column] = pd.to_numeric(frame[column].map(lambda v: None if v is None else float(v))).astype(float)
+        elif column in COUNTS:
+            frame[column] = pd.to_numeric(frame[column]).astype("int64")
+    return frame
+
+
+def read_digest_data(engine: Engine, week: dt.date) -> DigestData:
+    """Run every digest query for the week starting on Monday `week` (and the weeks before it)."""
+    params = {"week": week.isoformat(), "period": week.isoformat()}
+    frames = {}
+    with engine.connect() as conn:
+        for name, sql in QUERIES.items():
+            result = conn.execute(text(sql), {k: v for k, v in params.items() if f":{k}" in sql})
+            frames[name] = _typed(pd.DataFrame(result.fetchall(), columns=list(result.keys())))
+    return DigestData(week, frames, params)
+
+
+# ── the week's figures ──
+
+@dataclass
+class WeekFigures:
+    """Everything the digest shows about one week, as DataFrames from transforms/marts/weekly.py."""
+
+    week: dt.date
+    library: pd.DataFrame
+    lines: pd.DataFrame
+    directory: pd.DataFrame
+    completed: pd.DataFrame
+    overdue: pd.DataFrame
+    grid: pd.DataFrame
+    ledger: pd.DataFrame
+    open_problems: pd.DataFrame
+    resolved: pd.DataFrame
+    missing_projects: pd.DataFrame
+    silent_cadres: pd.DataFrame
+    late_cadres: list[str]
+    signed_unreported: pd.DataFrame
+    unsigned_reported: pd.DataFrame
+    group_names: dict[str, str]
+    labels: dict[str, str]  # how tables name each project (project_labels)
+
+
+def week_figures(data: DigestData, grace_weeks: int = w.GRACE_WEEKS, cutoff: float = w.MATCH_CUTOFF) -> WeekFigures:
+    """Apply the weekly transforms to the query rows of `data`."""
+    week, f = data.week, data.frames
+    library = library_as_of(f["project_snapshot"], dt.datetime.combine(week + dt.timedelta(days=7), dt.time()))
+    weeks, procedures = f["mart_project_week"], f["fact_procedure_week"]
+    lines = w.project_week_lines(weeks, week)
+    directory = w.project_directory(weeks, library, week)
+    ledger = w.problem_ledger(f["mart_problem"], week)
+    matches = w.signing_matches(f["fact_signing"], library, cutoff)
+    subs = f["mart_submission"]
+    return WeekFigures(
+        week=week, library=library, lines=lines, directory=directory,
+        completed=w.procedures_completed(procedures, week),
+        overdue=w.overdue_procedures(procedures, directory, week), grid=w.procedure_grid(procedures, lines, week),
+        ledger=ledger, open_problems=w.open_problems(ledger), resolved=w.problems_resolved_in(ledger, week),
+        missing_projects=w.projects_not_reported(library, weeks, week),
+        silent_cadres=w.cadres_not_reported(library, weeks, week),
+        late_cadres=sorted(subs.loc[subs["status"] == "late", "subject"]),
+        signed_unreported=w.signed_without_reports(matches, weeks, week, grace_weeks),
+        unsigned_reported=w.reported_without_signing(weeks, matches, week),
+        group_names=dict(zip(f["dim_group"]["group_code"], f["dim_group"]["name"])),
+        labels=w.project_labels(directory),
+    )
+
+
+# ── the context: rows as printed ──
+
+def _text(value: object) -> str:
+    """A text cell: the value, or "—" when missing."""
+    return str(value) if isinstance(value, str) and value.strip() else NO_DATA
+
+
+def _day(value: object, week: dt.date) -> str:
+    """A date cell: "8月20日" (the year only when it is not the digest's), or "—"."""
+    return w.table_date(value, week) if isinstance(value, dt.date) else NO_DATA
+
+
+def line_rows(fig: WeekFigures) -> tuple[list[dict], dict]:
+    """表 项目进展一览: one row per reported project, and the 合计 row."""
+    rows = [{"code": r.project_code, "name": r.project_name, "cadre": _text(r.cadre),
+             "week": number_text(r.invest_week_wan, 4), "cum": number_text(r.invest_cum_wan, 4),
+             "share": percent_text(r.invest_cum_wan, r.planned_wan), "stage": r.stage} for r in fig.lines.itertuples()]
+    totals = w.week_totals(fig.lines)
+    total = {"name": f"共{totals['projects']}个项目", "week": number_text(totals["invest_week_wan"], 4),
+             "cum": number_text(totals["invest_cum_wan"], 4),
+             "share": percent_text(totals["invest_cum_wan"], totals["planned_wan"])}
+    return rows, total
+
+
+def completed_rows(fig: WeekFigures) -> list[dict]:
+    """表 本周办结手续: project, procedure, planned and actual dates, on time or how late."""
+    def verdict(r) -> str:
+        if r.on_time is None or pd.isna(r.on_time):
+            return NO_DATA
+        return "按期办结" if r.on_time else f"逾期{(r.done_on - r.planned_on).days}天办结"
+    return [{"project": fig.labels.get(r.project_code, r.project_code), "procedure": r.procedure,
+             "planned": _day(r.planned_on, fig.week), "done": _day(r.done_on, fig.week), "verdict": verdict(r)}
+            for r in fig.completed.itertuples()]
+
+
+def overdue_table_rows(fig: WeekFigures) -> list[dict]:
+    """表 超期未办结手续: longest overdue first, with who answers for it."""
+    return [{"project": fig.labels.get(r.project_code, r.project_code), "procedure": r.procedure,
+             "planned": _day(r.planned_on, fig.week), "days": f"{r.days_overdue}天", "leader": _text(r.leader),
+             "cadre": _text(r.cadre)} for r in fig.overdue.itertuples()]
+
+
+def problem_rows(fig: WeekFigures) -> list[dict]:
+    """表 需协调解决的问题: open problems, those past their deadline first and marked."""
+    return [{"project": fig.labels.get(r.project_code, r.project_code), "description": r.description,
+             "leader": _text(r.leader), "deadline": _day(r.deadline, fig.week),
+             "mark": f"已超期{r.days_past_deadline}天" if r.overdue else "",
+             "weeks": f"{r.weeks_open}周", "status": r.status_as_of} for r in fig.open_problems.itertuples()]
+
+
+def missing_rows(fig: WeekFigures) -> list[dict]:
+    """表 本周未报送周报的项目."""
+    return [{"code": r.project_code, "name": r.project_name, "cadre": r.cadre,
+             "situation": "包联人已报送周报，但未包含该项目" if r.cadre_reported else "包联人本周未报送周报"}
+            for r in fig.missing_projects.itertuples()]
+
+
+def check_rows(fig: WeekFigures, grace_weeks: int) -> list[dict]:
+    """表 待核对事项: (a) signed but never reported, (b) reported but never signed."""
+    groups = dict(zip(fig.library["project_code"], fig.library["group_code"]))
+    rows = [{"kind": "已签约未见周报", "name": r.project_name, "group": fig.group_names.get(r.group_code, r.group_code),
+             "signed": _day(r.signed_on, fig.week),
+             "note": f"签约已满{grace_weeks}周；项目库编号：{r.project_code}" if r.in_library else "项目库中未找到对应项目"}
+            for r in fig.signed_unreported.itertuples()]
+    rows += [{"kind": "在报未见签约", "name": fig.labels.get(r.project_code, r.project_code),
+              "group": fig.group_names.get(groups.get(r.project_code), NO_DATA), "signed": NO_DATA,
+              "note": f"自{w.short_week_label(r.first_week, fig.week)}起在报，各组月报无签约记录"}
+             for r in fig.unsigned_reported.itertuples()]
+    return rows
+
+
+def table_numbers(present: Mapping[str, bool]) -> dict[str, int]:
+    """表1, 表2 … in document order, counting only the tables that are printed."""
+    numbers, n = {}, 0
+    for name, shown in present.items():
+        n += bool(shown)
+        numbers[name] = n if shown else 0
+    return numbers
+
+
+def section_paragraphs(fig: WeekFigures, tables: Mapping[str, int]) -> dict[str, list[str]]:
+    """The text of sections 二 to 七 (the overview is built separately)."""
+    resolved = "；".join(f"{fig.labels.get(r.project_code, r.project_code)}“{r.description}”"
+                        f"（责任领导：{_text(r.leader)}）" for r in fig.resolved.itertuples())
+    cadres = len(w.cadres_due(fig.library))
+    checks = len(fig.signed_unreported) + len(fig.unsigned_reported)
+    return {
+        "lines_paragraphs": ([f"本周{len(fig.lines)}个项目报送了周报，投资完成和建设阶段情况见表{tables['lines']}。"
+                              + w.stage_sentence(fig.lines)] if len(fig.lines) else ["本周没有项目报送周报。"]),
+        "completed_paragraphs": [w.completed_sentence(fig.completed)
+                                 + (f"详见表{tables['completed']}。" if tables["completed"] else "")],
+        "overdue_paragraphs": [w.overdue_sentence(fig.overdue, fig.week)
+                               + (f"明细见表{tables['overdue']}。" if tables["overdue"] else "")],
+        "problem_paragraphs": [w.problem_sentence(fig.open_problems, fig.resolved).removesuffix("。")
+                               + (f"，明细见表{tables['problems']}。" if tables["problems"] else "。")]
+                              + ([f"本周已解决的问题：{resolved}。"] if resolved else []),
+        "missing_paragraphs": [w.cadre_sentence(cadres, fig.silent_cadres, fig.late_cadres)
+                               + (f"应报未报的项目{len(fig.missing_projects)}个，见表{tables['missing']}。"
+                                  if tables["missing"] else "应报项目均已报送。")],
+        "check_paragraphs": [f"将各组月报的签约项目与项目周报核对，待核对事项{checks}项，见表{tables['checks']}，"
+                             "请有关工作组和包联人核实。" if checks else "将各组月报的签约项目与项目周报核对，未发现不一致。"],
+    }
+
+
+def digest_content(data: DigestData, settings: Settings, grace_weeks: int = w.GRACE_WEEKS,
+                   cutoff: float = w.MATCH_CUTOFF) -> tuple[dict, list[str], WeekFigures]:
+    """The template context (without the chart), the mail paragraphs, and the figures behind them."""
+    fig = week_figures(data, grace_weeks, cutoff)
+    week, sunday = data.week, w.week_end(data.week)
+    lines, total = line_rows(fig)
+    rows = {"lines": lines, "completed": completed_rows(fig), "overdue": overdue_table_rows(fig),
+            "problems": problem_rows(fig), "missing": missing_rows(fig), "checks": check_rows(fig, grace_weeks)}
+    tables = table_numbers({name: bool(r) for name, r in rows.items()})
+    overview = [
+        w.progress_sentence(week, len(w.active_projects(fig.library)), len(fig.lines), len(fig.missing_projects),
+                            w.week_totals(fig.lines)),
+        w.procedure_sentence(len(fig.completed), fig.overdue),
+        w.problem_sentence(fig.open_problems, fig.resolved),
+        w.reporting_sentence(len(w.cadres_due(fig.library)), fig.silent_cadres, fig.late_cadres,
+                             len(fig.signed_unreported) + len(fig.unsigned_reported)),
+    ]
+    context = {
+        "title": f"{w.iso_week_label(week)}项目周报汇总", "span": w.week_span_label(week),
+        "office": f"{settings.zone.name}{settings.zone.office}", "issue_date": date_label(settings.today()),
+        "week_label": w.iso_week_label(week), "sunday_label": f"{sunday.month}月{sunday.day}日",
+        "overview": overview, "t": tables, **rows, "lines_total": total, **section_paragraphs(fig, tables),
+        "lines_note": "注：占计划总投资＝累计完成投资÷计划总投资；投资数据以包联人报送的项目周报为准。",
+        "grid_note": ("注：绿色为已办结（标“本周”的为本周办结），蓝色为办理中，灰色为未启动，红色为超过计划办结日期"
+                      "仍未办结（标注超期天数），斜线为不涉及，空白为周报未填报该手续。"
+                      + ("本周未报送周报的项目未列入本图（见第六部分）。" if len(fig.missing_projects) else "")),
+        "checks_note": (f"注：签约项目按项目名称或签约企业与项目库匹配（名称相似度不低于{number_text(cutoff)}%）；"
+                        f"签约满{grace_weeks}周仍未见周报的，以及周报在报但各组月报从未报送签约的，列为待核对。"),
+    }
+    return context, mail_summary(week, overview), fig
+
+
+def mail_summary(week: dt.date, overview: list[str]) -> list[str]:
+    """The mail body: what is attached, then the overview's sentences."""
+    return [f"现将《{w.iso_week_label(week)}项目周报汇总》（{w.week_span_label(week)}）报送各位领导，全文见附件。", *overview]
+
+
+# ── the 挂图作战 grid ──
+
+def _grid_label(code: str, name: object, longest: int = 12) -> str:
+    """A row label "P1 风电装备项目", shortened with … beyond `longest` characters of name."""
+    name = name if isinstance(name, str) else ""
+    return f"{code} {name[:longest]}{'…' if len(name) > longest else ''}"
+
+
+def _column_label(procedure: str) -> str:
+    """Four-character procedure names on two lines (公司\\n注册) so eleven columns fit the page."""
+    return f"{procedure[:2]}\n{procedure[2:]}" if len(procedure) == 4 else procedure
+
+
+def draw_grid_chart(grid: pd.DataFrame, names: Mapping[str, object], path: Path, font: str) -> Path:
+    """挂图作战: projects × procedures, one coloured cell per state, overdue cells labelled with their days."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch, Rectangle
+
+    codes = list(dict.fromkeys(grid["project_code"]))
+    procedures = list(dict.fromkeys(grid["procedure"]))
+    style = {"font.family": [font], "font.size": 8, "hatch.color": "#8C8C8C", "hatch.linewidth": 0.6}
+    with matplotlib.rc_context(style):
+        fig = Figure(figsize=(6.3, 1.15 + 0.27 * len(codes)), dpi=200, layout="constrained")
+        ax = fig.add_subplot()
+        for cell in grid.itertuples():
+            x, y = procedures.index(cell.procedure), codes.index(cell.project_code)
+            ax.add_patch(Rectangle((x, y), 1, 1, facecolor=GRID_COLOURS[cell.state], edgecolor="#7F7F7F", linewidth=0.6,
+                                   hatch="////" if cell.state == "not_applicable" else None))
+            if cell.note:
+                ax.text(x + 0.5, y + 0.5, cell.note, ha="center", va="center", fontsize=6.5, color="white",
+                        fontweight="bold" if cell.state == "overdue" else "normal")
+        ax.set_xlim(0, len(procedures))
+        ax.set_ylim(len(codes), 0)
+        ax.set_xticks([i + 0.5 for i in range(len(procedures))], [_column_label(p) for p in procedures])
+        ax.set_yticks([i + 0.5 for i in range(len(codes))], [_grid_label(c, names.get(c)) for c in codes])
+        ax.xaxis.tick_top()
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        handles = [Patch(facecolor=GRID_COLOURS[s], edgecolor="#7F7F7F", label=label,
+                         hatch="////" if s == "not_applicable" else None) for s, label in GRID_LEGEND]
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False, fontsize=8,
+                   handlelength=1.6, columnspacing=1.2)
+        fig.savefig(path, format="png", metadata={"Software": None})
+    return path
+
+
+# ── writing ──
+
+def digest_paths(settings: Settings, week: dt.date) -> tuple[Path, Path, Path]:
+    """The .docx, its companion workbook and the charts folder under reports/周报/."""
+    folder = settings.reports / "周报"
+    name = f"{w.iso_week_label(week)}项目周报汇总"
+    return folder / f"{name}.docx", folder / f"{name}_数据来源.xlsx", folder / "图表"
+
+
+def write_sources(path: Path, data: DigestData) -> Path:
+    """The companion workbook: 查询语句 (each query's SQL and parameters), then one sheet of rows per query."""
+    from openpyxl.styles import Alignment, Font
+
+    def write(target: Path) -> None:
+        with pd.ExcelWriter(target, engine="openpyxl") as xl:
+            params = "，".join(f":{k} = {v}" for k, v in data.params.items())
+            pd.DataFrame([(n, sql, params) for n, sql in QUERIES.items()], columns=["查询", "SQL", "参数"]).to_excel(
+                xl, sheet_name="查询语句", index=False)
+            for name, frame in data.frames.items():
+                numbered = frame.reset_index(drop=True)
+                numbered.insert(0, "行号", range(1, len(frame) + 1))
+                numbered.to_excel(xl, sheet_name=name[:31], index=False)
+            for sheet in xl.book.worksheets:
+                sheet.freeze_panes = "A2"
+                for cell in sheet[1]:
+                    cell.font = Font(bold=True)
+                for column in sheet.columns:
+                    width = min(60, max(8, *(len(str(c.value or "").split("\n")[0]) * 1.6 for c in column)))
+                    sheet.column_dimensions[column[0].column_letter].width = width
+                    for c in column:
+                        c.alignment = Alignment(wrap_text=True, vertical="top")
+
+    return replace_atomically(path, write)
+
+
+def render_digest(settings: Settings, data: DigestData) -> DigestFiles:
+    """Grid chart → .docx from templates/digest.docx (autoescaped) → companion workbook; the paths and mail summary."""
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    docx_path, sources_path, chart_dir = digest_paths(settings, data.week)
+    context, summary, fig = digest_content(data, settings)
+    template = DocxTemplate(TEMPLATE)
+    chart = None
+    if not fig.grid.empty:
+        chart_dir.mkdir(parents=True, exist_ok=True)
+        names = dict(zip(fig.directory["project_code"], fig.directory["project_name"]))
+        chart = draw_grid_chart(fig.grid, names, chart_dir / f"{w.iso_week_label(data.week)}_挂图作战图.png", chinese_font())
+    context["grid_chart"] = InlineImage(template, str(chart), width=Mm(CHART_WIDTH_MM)) if chart else ""
+    template.render(context, autoescape=True)
+    replace_atomically(docx_path, lambda tmp: template.save(tmp))
+    write_sources(sources_path, data)
+    return DigestFiles(docx_path, sources_path, chart, summary, context["overview"])
