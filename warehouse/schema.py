@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 
@@ -253,6 +254,40 @@ submission_due = Table(
     Column("subject", Text, primary_key=True),
     Column("period", String(16), primary_key=True),
     Column("due_at", DateTime, nullable=False),
+)
+
+# ── half-year appraisal (migration 0004): one row per appraised person and half-year, written by the
+# appraisal flow (weights come from configuration, so scores are computed in Python and materialised
+# here; each run replaces its half's rows in one transaction). points_* are 0–100, NULL = not applicable;
+# `method` is the configuration the scores were computed with (JSON), for audit.
+POINTS = Numeric(7, 2, asdecimal=False)
+POINT_COLUMNS = ("contacts", "key_enterprise_contacts", "key_regions", "signings", "signed_investment",
+                 "construction_starts", "timeliness", "review")
+
+person_half_score = Table(
+    "person_half_score", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("half", String(6), nullable=False),  # 2021H1
+    Column("person", Text, nullable=False),
+    Column("group_code", String(32), nullable=False),
+    Column("contacts", Integer, nullable=False),
+    Column("key_enterprise_contacts", Integer, nullable=False),
+    Column("key_regions", Integer, nullable=False),
+    Column("signings", Numeric(18, 4, asdecimal=False), nullable=False),  # credited shares (1/n of a split signing)
+    Column("signed_investment_wan", WAN, nullable=False),
+    Column("construction_starts", Integer, nullable=False),
+    Column("submissions_due", Integer, nullable=False),
+    Column("submissions_on_time", Integer, nullable=False),
+    Column("timeliness_pct", POINTS),  # NULL: no submission was the person's to make
+    Column("review_score", Numeric(5, 2, asdecimal=False)),  # mean over raters; NULL: nobody scored the person
+    Column("raters", Integer, nullable=False),
+    *(Column(f"points_{name}", POINTS) for name in POINT_COLUMNS),
+    Column("appraisal_score", POINTS, nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("note", Text),
+    Column("method", Text, nullable=False),
+    Column("computed_at", DateTime, nullable=False),
+    UniqueConstraint("half", "person", name="uq_person_half_score_half_person"),
 )
 
 # Mail: one row per message, so a mail is sent exactly once and retried until it is.

@@ -139,3 +139,31 @@ WHERE latest = 1
 """
 
 V2 = {"mart_project_week": MART_PROJECT_WEEK_V1, "mart_problem": MART_PROBLEM_V1}
+
+# ── half-year appraisal (migration 0004) ─────────────────────────────────────
+
+# one row per appraised person and half-year (DESIGN §4); the leading columns are the contract
+MART_PERSON_HALF_V1 = """
+CREATE VIEW mart_person_half AS
+SELECT person,
+       group_code,
+       half,
+       contacts,
+       ROUND(signings, 4) AS signings,
+       ROUND(signed_investment_wan, 4) AS signed_investment_wan,
+       ROUND(review_score, 2) AS review_score,
+       ROUND(appraisal_score, 2) AS appraisal_score,
+       rank,
+       key_enterprise_contacts,
+       key_regions,
+       construction_starts,
+       submissions_due,
+       submissions_on_time,
+       ROUND(timeliness_pct, 2) AS timeliness_pct,
+       raters,
+       note,
+       computed_at
+FROM person_half_score
+"""
+
+V4 = {"mart_person_half": MART_PERSON_HALF_V1}

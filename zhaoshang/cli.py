@@ -16,6 +16,7 @@ app = typer.Typer(help="招商引资报送与报告流水线 (investment-promoti
 console = Console()
 
 DEMO_MARKER = "demo-root"
+DEMO_MONTH, DEMO_WEEK, DEMO_HALF = "2021-08", "2021-08-30", "2021H1"  # the demo's reports
 STATUS_ZH = {"loaded": "已入库", "rejected": "已退回", "duplicate": "重复（未再入库）", "superseded": "已被更正版本替代"}
 
 
@@ -103,8 +104,21 @@ def demo(
     files = write_demo_inbox(settings)
     console.print(f"演示收件箱已生成：{len(files)} 个文件 → {settings.inbox}（演示日期 {settings.today()}）")
     ingest(root=root, warehouse_url=None, settle_seconds=0)
-    console.print(f"\n下一步：查看 {settings.rejected} 中的错误说明；仓库位于 {settings.warehouse_url}；"
-                  "分析人员可直接查询视图 mart_group_month、mart_submission、ingested_file。")
+    from flows.appraisal import appraisal as appraisal_flow
+    from flows.bulletin import bulletin as bulletin_flow
+    from flows.digest import digest as digest_flow
+
+    documents = [
+        _run_report("招商引资工作通报", lambda: bulletin_flow(month=DEMO_MONTH, send=True)),
+        _run_report("项目周报汇总", lambda: digest_flow(week=DEMO_WEEK, send=True)),
+        _run_report("半年考核汇总", lambda: appraisal_flow(half=DEMO_HALF, send=True, prefill=True)),
+    ]
+    mails = sorted(settings.outbox.glob("*.eml"))
+    console.print(f"\n已生成 {len(documents)} 份报告（{settings.reports}），邮件 {len(mails)} 封写入 {settings.outbox}"
+                  "（未配置 SMTP 服务器，邮件只写入 outbox）。")
+    console.print(f"下一步：查看 {settings.rejected} 中的错误说明；仓库位于 {settings.warehouse_url}；"
+                  "分析人员可直接查询视图 mart_group_month、mart_project_week、mart_problem、mart_person_half、"
+                  "mart_submission 和表 ingested_file。")
 
 
 def _run_report(description: str, call) -> object:
