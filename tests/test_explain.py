@@ -341,3 +341,10 @@ def test_resubmitted_explanation_is_cleaned(tmp_path: Path) -> None:
     assert ws["C5"].comment is None and ws["C5"].fill.fill_type is None
     assert rgb(ws["D6"]) == CELL_FILL["warning"] and "仍不在" in ws["D6"].comment.text
     assert "“所在地区”" not in ws["D6"].comment.text
+
+
+def test_heading_names_the_file_as_the_submitter_called_it(tmp_path: Path) -> None:
+    stored = tmp_path / "20210702-093000_0c9808aa_能源6月.xlsx"
+    stored.write_bytes(b"not a workbook")
+    out = write_explanation(stored, [], tmp_path / "out.xlsx", display_name="能源6月.xlsx")
+    assert load_workbook(out)["错误汇总"]["A1"].value == "文件“能源6月.xlsx”检查结果：共 0 个错误、0 个警告"

@@ -412,14 +412,14 @@ def _save(wb: Workbook, out_path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _try_copy(original: Path, findings: Sequence[Finding], out_path: Path) -> bool:
+def _try_copy(original: Path, findings: Sequence[Finding], out_path: Path, label: Path) -> bool:
     """Write the explanation on a copy of an .xlsx original; False when that is not possible."""
     wb = _load_original(original)
     if wb is None:
         return False
     try:
         targets = _annotate_copy(wb, findings)
-        _finish(wb, original, findings, targets)
+        _finish(wb, label, findings, targets)
         _save(wb, out_path)
     except Exception as exc:  # noqa: BLE001 — fall back to the rebuilt sheets
         log.warning("explanation: cannot annotate a copy of %s (%s); rebuilding", original, exc)
@@ -427,7 +427,7 @@ def _try_copy(original: Path, findings: Sequence[Finding], out_path: Path) -> bo
     return True
 
 
-def _try_rebuild(original: Path, findings: Sequence[Finding], out_path: Path,
+def _try_rebuild(label: Path, findings: Sequence[Finding], out_path: Path,
                  sheets: Mapping[str, Sequence[Sequence[object]]] | None,
                  origins: Mapping[str, tuple[int, int]] | None) -> bool:
     """Write the explanation on sheets rebuilt from the values read; False when there are none."""
@@ -435,7 +435,7 @@ def _try_rebuild(original: Path, findings: Sequence[Finding], out_path: Path,
         return False
     try:
         wb, targets = _rebuild(sheets, origins, findings)
-        _finish(wb, original, findings, targets)
+        _finish(wb, label, findings, targets)
         _save(wb, out_path)
     except Exception as exc:  # noqa: BLE001 — fall back to the summary alone
         log.warning("explanation: cannot rebuild the sheets of %s (%s)", original, exc)
@@ -445,17 +445,21 @@ def _try_rebuild(original: Path, findings: Sequence[Finding], out_path: Path,
 
 def write_explanation(original: Path, findings: Sequence[Finding], out_path: Path,
                       sheets: Mapping[str, Sequence[Sequence[object]]] | None = None,
-                      origins: Mapping[str, tuple[int, int]] | None = None) -> Path:
-    """Write the explanation workbook for `original` to `out_path` (.xlsx) and return out_path."""
+                      origins: Mapping[str, tuple[int, int]] | None = None, display_name: str | None = None) -> Path:
+    """Write the explanation workbook for `original` to `out_path` (.xlsx) and return out_path.
+
+    `display_name` is the file name the submitter used (the stored copy's name carries a prefix).
+    """
     original, out_path = Path(original), Path(out_path)
+    label = Path(display_name) if display_name else original
     out_path.parent.mkdir(parents=True, exist_ok=True)
     findings = list(findings)
-    if _try_copy(original, findings, out_path):
+    if _try_copy(original, findings, out_path, label):
         return out_path
-    if _try_rebuild(original, findings, out_path, sheets, origins):
+    if _try_rebuild(label, findings, out_path, sheets, origins):
         return out_path
     wb = Workbook()
     wb.remove(wb.active)
-    _finish(wb, original, findings, {})
+    _finish(wb, label, findings, {})
     _save(wb, out_path)
     return out_path

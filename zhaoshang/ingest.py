@@ -160,7 +160,7 @@ def outcome_of(examined: Examined, settings: Settings) -> load.Outcome:
     destination = inbox.rejected_path(settings, file.kind, name)
     inbox.place_copy(examined.data, destination)
     explanation = destination.with_name(destination.stem + "_错误说明.xlsx")
-    write_explanation(destination, outcome.findings, explanation,
+    write_explanation(destination, outcome.findings, explanation, display_name=file.name,
                       sheets=gate.readers.sheet_rows(examined.raw) if examined.raw else None)
     outcome.status = "rejected"
     outcome.rows_rejected = gate.rows_with_errors(examined)
