@@ -330,7 +330,7 @@ def _send_all(settings: Settings, engine: Engine, pending: Sequence[sa.Row], pas
     client, session_error = None, ""
     try:
         client = open_smtp(settings.mail, password)
-    except OSError as exc:  # refused, timed out, TLS not trusted, AUTH rejected: all OSError subclasses
+    except Exception as exc:  # refused, timed out, TLS not trusted, AUTH rejected…: kept, redacted, retried later
         session_error = redact(exc)
     try:
         for entry in pending:
@@ -389,11 +389,29 @@ def open_smtp(mail: Mail, password: str | None) -> yagmail.SMTP:
         if mail.user:
             if mail.security == "plain":
                 log.warning("SMTP security is 'plain': the password goes to %s unencrypted", mail.host)
-            client.smtp.login(mail.user, password)
+            authenticate(client.smtp, mail.user, password or "")
     except BaseException:
         _close(client)
         raise
     return client
+
+
+def authenticate(smtp, user: str, password: str) -> None:
+    """SMTP AUTH (PLAIN, else LOGIN) with UTF-8 credentials: smtplib.login encodes them as ASCII,
+    which fails — echoing the secret in its error — for a password such as "密码"."""
+    import smtplib
+
+    smtp.ehlo_or_helo_if_needed()
+    offered = smtp.esmtp_features.get("auth", "").upper().split()
+    if "PLAIN" in offered or "LOGIN" not in offered:
+        token = base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode("ascii")
+        code, answer = smtp.docmd("AUTH", f"PLAIN {token}")
+    else:
+        code, answer = smtp.docmd("AUTH", "LOGIN " + base64.b64encode(user.encode()).decode("ascii"))
+        if code == 334:
+            code, answer = smtp.docmd(base64.b64encode(password.encode()).decode("ascii"))
+    if code not in (235, 503):  # 503: already authenticated
+        raise smtplib.SMTPAuthenticationError(code, answer)
 
 
 def _close(client: yagmail.SMTP | None) -> None:
