@@ -16,9 +16,15 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhaoshang.settings import INBOX_KINDS, Settings
+from zhaoshang.settings import INBOX_KINDS, TIMEZONE, Settings
 
 MAX_NAME_CHARS = 120
+# Linux allows 255 bytes per name and a Chinese character takes 3 in UTF-8: the stored name
+# (arrival time and hash, 25 bytes, in front; "_错误说明.xlsx" and temp-file affixes added
+# behind) must stay well inside it, whatever the submitted name was.
+MAX_NAME_BYTES = 150
+# Characters Windows forbids in names (staff read archive/ and rejected/ over a Windows share).
+_WINDOWS_FORBIDDEN = str.maketrans({ch: "_" for ch in '<>:"|?*'})
 _LOCK_OR_TEMP = re.compile(r"^(~\$|\.~lock\.|~WRL|\.~)|(\.tmp|\.crdownload|\.part|#)$", re.IGNORECASE)
 
 
@@ -33,7 +39,18 @@ class InboxFile:
 
     @property
     def name(self) -> str:
-        return self.path.name
+        """The submitted name as text (a name in GBK bytes, from a Windows zip, is decoded)."""
+        return readable_name(self.path.name)
+
+
+def readable_name(name: str) -> str:
+    """A file name as text: one that is not UTF-8 on disk (a GBK name unpacked from a Windows zip)
+    comes from os.scandir with surrogate escapes, which no database accepts; decode it as GB18030."""
+    raw = os.fsencode(name)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", errors="replace")
 
 
 def is_ignorable(name: str) -> bool:
@@ -71,13 +88,19 @@ def sha256_of(data: bytes) -> str:
 
 
 def safe_name(name: str) -> str:
-    """A file name fit to store: no path parts, no control characters, at most 120 characters."""
-    name = unicodedata.normalize("NFC", name).replace("/", "_").replace("\\", "_")
+    """A file name fit to store: no path parts, no control or Windows-forbidden characters,
+    at most 120 characters and 150 UTF-8 bytes (the extension kept)."""
+    name = unicodedata.normalize("NFC", readable_name(name)).replace("/", "_").replace("\\", "_")
+    name = name.translate(_WINDOWS_FORBIDDEN)
     name = "".join(ch if unicodedata.category(ch)[0] != "C" else "_" for ch in name).strip(" .")
     stem, dot, ext = name.rpartition(".")
-    if not dot or len(ext) > 8:
+    if not dot or len(ext) > 8 or not stem:
         stem, ext = name, ""
-    stem = stem[: MAX_NAME_CHARS - len(ext) - 1] or "未命名"
+    stem = stem.rstrip(" .")[: MAX_NAME_CHARS - len(ext) - 1]
+    room = MAX_NAME_BYTES - len(ext.encode()) - 1
+    while len(stem.encode()) > room:
+        stem = stem[:-1]
+    stem = stem.rstrip(" .") or "未命名"
     return f"{stem}.{ext}" if ext else stem
 
 
@@ -104,13 +127,16 @@ def rejected_path(settings: Settings, kind: str, name: str) -> Path:
     return inside_root(settings, settings.rejected / kind / name)
 
 
-def place_copy(data: bytes, destination: Path) -> None:
-    """Write `data` to `destination` atomically; an existing file with that name is left as is."""
+def place_copy(data: bytes, destination: Path, received_at: dt.datetime) -> None:
+    """Write `data` to `destination` atomically, stamped with its arrival time (so a rebuild from the
+    archive knows when each file came); an existing file with that name is left as it is."""
     if destination.exists():
         return
     destination.parent.mkdir(parents=True, exist_ok=True)
     temporary = destination.with_name(f".{destination.name}.partial")
     temporary.write_bytes(data)
+    stamp = received_at.replace(tzinfo=TIMEZONE).timestamp()
+    os.utime(temporary, (stamp, stamp))
     os.replace(temporary, destination)
 
 

@@ -108,7 +108,7 @@ def _duplicate(settings: Settings, file: inbox.InboxFile, data: bytes, sha: str,
                known: tuple[int, str | None, str] | None) -> load.Outcome:
     """The outcome for a file whose bytes were already accepted."""
     destination = inbox.archive_path(settings, "重复文件", None, inbox.stored_name(file.name, file.received_at, sha))
-    inbox.place_copy(data, destination)
+    inbox.place_copy(data, destination, file.received_at)
     return load.Outcome(sha256=sha, original_name=file.name, kind=file.kind, status="duplicate",
                         received_at=file.received_at, stored_path=inbox.relative(settings, destination),
                         duplicate_of=known[0] if known else None)
@@ -152,13 +152,13 @@ def outcome_of(examined: Examined, settings: Settings) -> load.Outcome:
     )
     if examined.accepted:
         destination = inbox.archive_path(settings, file.kind, period, name)
-        inbox.place_copy(examined.data, destination)
+        inbox.place_copy(examined.data, destination, file.received_at)
         outcome.stored_path = inbox.relative(settings, destination)
         outcome.facts = gate.submissions.fact_frames(staged, file.received_at)
         outcome.header = gate.submissions.report_header(staged)
         return outcome
     destination = inbox.rejected_path(settings, file.kind, name)
-    inbox.place_copy(examined.data, destination)
+    inbox.place_copy(examined.data, destination, file.received_at)
     explanation = destination.with_name(destination.stem + "_错误说明.xlsx")
     write_explanation(destination, outcome.findings, explanation, display_name=file.name,
                       sheets=gate.readers.sheet_rows(examined.raw) if examined.raw else None)
