@@ -1,0 +1,52 @@
+"""One measurement in its own process (so its peak memory is its own): prints a JSON line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def pipeline_pass(root: str, url: str) -> dict:
+    """One ingest pass through the real Prefect flow; flow time measured inside the process."""
+    from flows.ingest import ingest
+
+    started = time.perf_counter()
+    summary = ingest(root=root, warehouse_url=url)
+    return {"flow_s": time.perf_counter() - started, "files": len(summary.files),
+            "loaded": summary.count("loaded"), "rejected": summary.count("rejected")}
+
+
+def reports(root: str, url: str, month: str, week: str) -> dict:
+    """Render the monthly bulletin and the weekly digest from the loaded year."""
+    from flows.bulletin import bulletin
+    from flows.digest import digest
+
+    started = time.perf_counter()
+    bulletin(month=month, root=root, warehouse_url=url)
+    middle = time.perf_counter()
+    digest(week=week, root=root, warehouse_url=url)
+    return {"bulletin_s": middle - started, "digest_s": time.perf_counter() - middle}
+
+
+def floor(inbox: str, url: str) -> dict:
+    from benchmark.floor import load_floor
+
+    return load_floor(Path(inbox), url)
+
+
+def naive(inbox: str, url: str, sample: str) -> dict:
+    from benchmark.naive import load_naive
+
+    files = sorted(Path(inbox).rglob("*.xlsx"))
+    step = max(1, len(files) // int(sample))
+    return load_naive(files[::step][: int(sample)], url)
+
+
+if __name__ == "__main__":
+    what, *args = sys.argv[1:]
+    process_started = time.perf_counter()
+    result = {"pipeline": pipeline_pass, "reports": reports, "floor": floor, "naive": naive}[what](*args)
+    result["process_s"] = time.perf_counter() - process_started
+    print("RESULT " + json.dumps(result), flush=True)
