@@ -35,6 +35,20 @@ def prefect_server() -> Iterator[None]:
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """URL of a fresh PostgreSQL database, dropped after the test."""
+    yield from _throwaway_pg_database()
+
+
+@pytest.fixture
+def second_warehouse_url(warehouse_url: str, tmp_path: Path) -> Iterator[str]:
+    """Another empty warehouse of the same kind as `warehouse_url` (for rebuild comparisons)."""
+    if warehouse_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'second.sqlite'}"
+    else:
+        yield from _throwaway_pg_database()
+
+
+def _throwaway_pg_database() -> Iterator[str]:
+    """Create a PostgreSQL database, yield its URL, drop it."""
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     name = f"zs_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as conn:

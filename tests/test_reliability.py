@@ -68,7 +68,8 @@ def test_two_passes_started_at_once_load_every_file_exactly_once(settings: Setti
     assert query(settings, "SELECT COUNT(*) FROM fact_contact") == [(files - 1,)]
 
 
-def test_five_passes_and_a_rebuild_from_the_archive_leave_identical_marts(settings: Settings, tmp_path: Path) -> None:
+def test_five_passes_and_a_rebuild_from_the_archive_leave_identical_marts(settings: Settings, tmp_path: Path,
+                                                                          second_warehouse_url: str) -> None:
     a_months_files(settings)
     run_pass(settings)
     first = every_mart(settings)
@@ -78,7 +79,7 @@ def test_five_passes_and_a_rebuild_from_the_archive_leave_identical_marts(settin
     # rebuild: a fresh warehouse and share, fed the archived originals (their names and arrival times kept)
     from tests.conftest import make_settings
 
-    rebuilt = make_settings(tmp_path / "rebuilt", f"sqlite:///{tmp_path / 'rebuilt.sqlite'}")
+    rebuilt = make_settings(tmp_path / "rebuilt", second_warehouse_url)
     for original in settings.archive.rglob("*.xlsx"):
         target = rebuilt.inbox / original.relative_to(settings.archive).parts[0] / original.name.split("_", 2)[2]
         target.write_bytes(original.read_bytes())
