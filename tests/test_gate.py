@@ -95,3 +95,23 @@ def test_misspelt_values_get_a_suggestion(zone, tmp_path: Path) -> None:
     fixes = {f.header: f.fix for f in examine(zone, path).errors}
     assert fixes["对接人"].startswith("是否应为“刘志强”？")
     assert fixes["对接方式"].startswith("是否应为“上门拜访”？")
+
+
+def test_a_missing_column_is_reported_once_even_beside_complete_files(zone, tmp_path: Path) -> None:
+    from tests.builders import CONTACT_HEADERS, workbook
+
+    complete = monthly(tmp_path / "ok.xlsx", "装备制造组", "2021-08", contacts=[contact("甲公司", "2021-08-02")])
+    headers = [h for h in CONTACT_HEADERS if h != "对接方式"]
+    old = workbook(tmp_path / "old.xlsx", {
+        "基本信息": [["项目", "内容"], ["工作组", "装备制造组"], ["报告月份", "2021-07"], ["填报人", "刘志强"]],
+        "对接企业": [headers, [1, "乙公司", "吉林省", "汽车配套", "2021-07-02", "陈静", None, None, "初步接触", None],
+                  [2, "丙公司", "吉林省", "汽车配套", "2021-07-03", "陈静", None, None, "初步接触", None]],
+        "签约项目": [], "经费支出": []})
+    examined = []
+    for path in (complete, old):
+        data = path.read_bytes()
+        examined.append(gate.examine(InboxFile(path, "月报", dt.datetime(2021, 9, 3), len(data)), data, path.name,
+                                     gate.group_codes(zone)))
+    gate.check_batch(examined, zone, gate.Known.empty())
+    assert examined[0].findings == []
+    assert [(f.row, f.header, f.message) for f in examined[1].findings] == [(1, "对接方式", "缺少必填列“对接方式”。")]

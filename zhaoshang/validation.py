@@ -179,6 +179,8 @@ def suite_findings(staged: Sequence[StagedWorkbook], sheet: Sheet, parameters: d
         row, col = _cell_of(part, int(record["_row"]), field)
         if (int(record["_row"]), field) in part.unreadable:
             continue  # staging already explained why this cell could not be read
+        if part.layout_is_table and field not in part.positions:
+            continue  # the whole column is missing from this file: staging reported it once
         value = record[field]
         shown = "" if value is None or value != value else _display_value(value)
         fix = meta.get("fix", "")

@@ -33,6 +33,7 @@ class StagedSheet:
     unreadable: set[tuple[int, str]] = field(default_factory=set)
     # where each column sits: field → 1-based Excel column (for form sheets: field → (row, col))
     positions: dict[str, object] = field(default_factory=dict)
+    layout_is_table: bool = True
 
 
 def cell_parser(column: Column, group_codes: dict[str, str]) -> Callable[[object], n.Parsed]:
@@ -171,7 +172,7 @@ def stage_form(name: str, rows: Sequence[Sequence[object]], spec: Sheet,
         column = wanted[header_key(cells[0][1])]
         value_cell = cells[1] if len(cells) > 1 else (cells[0][0] + 1, None)
         found.setdefault(column.field, (i + 1, value_cell[0] + 1, value_cell[1]))
-    staged = StagedSheet(name=name, frame=pd.DataFrame())  # a form holds no data rows
+    staged = StagedSheet(name=name, frame=pd.DataFrame(), layout_is_table=False)  # a form holds no data rows
     record: dict[str, object] = {"_row": 0}
     for column in spec.columns:
         if column.field not in found:

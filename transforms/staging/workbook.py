@@ -111,7 +111,7 @@ def stage_weekly_csv(rows: Rows, group_codes: dict[str, str]) -> StagedWorkbook:
             "请使用“项目周报（CSV模板）”，每行都填写包联人和报告周。"))
         return staged
     first = table.frame.iloc[0]
-    basic = StagedSheet(name=progress.name, frame=pd.DataFrame([{
+    basic = StagedSheet(name=progress.name, layout_is_table=False, frame=pd.DataFrame([{
         "_row": 0, "cadre": first["cadre"], "week": first["week"], "filed_on": None}]))
     basic.positions = {"cadre": (int(first["_row"]), table.positions["cadre"]),
                        "week": (int(first["_row"]), table.positions["week"])}
