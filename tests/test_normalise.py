@@ -99,3 +99,28 @@ def test_group_names_and_codes() -> None:
     codes = {"装备制造组": "equipment", "equipment": "equipment"}
     assert [n.normalise_group(v, codes) for v in ("装备制造组", "装备制造", "equipment", "装备 制造组", "其他组")] == [
         "equipment", "equipment", "equipment", "equipment", "其他组"]
+
+
+@pytest.mark.parametrize("raw", ["2021-08-03 00:00:00", "2021/8/3 0:00", "2021-08-03T14:30", "２０２１－０８－０３　１２：００"])
+def test_a_written_date_with_a_time_of_day_is_that_day(raw: str) -> None:
+    assert n.parse_date(raw) == (AUG3, None)
+
+
+def test_the_day_is_not_taken_from_the_time() -> None:
+    # "2021/8/1 20:00" must not become 2021-08-12 once the space is gone
+    assert n.parse_date("2021/8/1 20:00") == (dt.date(2021, 8, 1), None)
+
+
+def test_unreadable_cells_are_problems_never_values() -> None:
+    error, formula = n.excel_error("#REF!"), n.uncomputed_formula("SUM(D2:D9)")
+    assert not n.is_blank(error) and n.clean_text(error) == ""
+    assert n.parse_amount(error, "元") == (None, error.problem)
+    assert n.parse_date(formula)[1].message == "单元格中的公式“=SUM(D2:D9)”没有计算结果（文件未经 Excel/WPS 计算保存）。"
+    assert n.cell_problem("#N/A").message == "单元格是 Excel 错误值“#N/A”（公式出错），不是有效内容。"  # as a CSV writes it
+    assert n.cell_problem("N/A") is None
+
+
+def test_full_width_code_punctuation_is_halved_chinese_punctuation_kept() -> None:
+    assert n.clean_text("ＫＦＱ２０２１－００１") == "KFQ2021-001"
+    assert n.clean_text("用地（含耕地占补），已协调。") == "用地（含耕地占补），已协调。"
+    assert n.clean_text("陈\u200e静\u202c") == "陈静"

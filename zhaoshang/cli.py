@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 app = typer.Typer(help="招商引资报送与报告流水线 (investment-promotion reporting pipeline).",
@@ -20,6 +21,13 @@ DEMO_MONTH, DEMO_WEEK, DEMO_HALF = "2021-08", "2021-08-30", "2021H1"  # the demo
 STATUS_ZH = {"loaded": "已入库", "rejected": "已退回", "duplicate": "重复（未再入库）", "superseded": "已被更正版本替代"}
 
 
+def _shown(text: object) -> str:
+    """Submitted text (a file name, a cell value in a message) fit for the terminal: control
+    characters shown as \\x1b, and [..] never taken as rich markup."""
+    return escape("".join(ch if ch.isprintable() or ch == " " else
+                          (f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}") for ch in str(text)))
+
+
 def _print_summary(summary, root: Path) -> None:
     """The pass report as a terminal table plus where to look next."""
     table = Table(title="本次处理的文件", show_lines=False)
@@ -27,7 +35,7 @@ def _print_summary(summary, root: Path) -> None:
     for column in ("类型", "结果", "入库行数", "错误", "警告"):
         table.add_column(column, no_wrap=True)
     for f in summary.files:
-        table.add_row(f.name, f.kind, STATUS_ZH.get(f.status, f.status), str(f.rows_loaded), str(f.errors), str(f.warnings))
+        table.add_row(_shown(f.name), f.kind, STATUS_ZH.get(f.status, f.status), str(f.rows_loaded), str(f.errors), str(f.warnings))
     console.print(table)
     counts = {s: summary.count(s) for s in STATUS_ZH}
     console.print(f"入库 {counts['loaded']} 个，退回 {counts['rejected']} 个，重复 {counts['duplicate']} 个，"
@@ -36,7 +44,7 @@ def _print_summary(summary, root: Path) -> None:
     if rejected:
         console.print("[bold]退回文件的错误说明[/bold]（标红单元格 + “错误汇总”表）：")
         for f in rejected:
-            console.print(f"  • {f.name}\n    → {root / f.explanation}\n    {f.first_problem}")
+            console.print(f"  • {_shown(f.name)}\n    → {_shown(root / f.explanation)}\n    {_shown(f.first_problem)}")
     if summary.table_rows:
         console.print("仓库行数：" + "，".join(f"{k} {v}" for k, v in summary.table_rows.items()))
 

@@ -121,7 +121,8 @@ def header_key(text: object) -> str:
 @lru_cache(maxsize=8192)
 def _header_key(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in s if not ch.isspace() and ch not in "*＊")
+    # format characters (zero-width space/joiners, BOM, soft hyphen, direction marks) are invisible
+    return "".join(ch for ch in s if not ch.isspace() and ch not in "*＊" and unicodedata.category(ch) != "Cf")
 
 
 # ── 3.1 招商工作月报 ───────────────────────────────────────────────────────

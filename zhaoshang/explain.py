@@ -16,6 +16,7 @@ import math
 import os
 import re
 import warnings
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -45,6 +46,9 @@ VALUE_COLUMN = SUMMARY_HEADERS.index("单元格内容") + 1
 
 MAX_ROW, MAX_COL, MAX_TEXT = 1_048_576, 16_384, 32_767
 OPENPYXL_SUFFIXES = (".xlsx", ".xlsm")
+# openpyxl holds a whole workbook (and much more) in memory and takes minutes over one formatted
+# down to row 1,048,576: larger originals are rebuilt from the values the reader saw instead.
+MAX_COPY_BYTES = 8 * 1024 * 1024
 # Characters XML 1.0 cannot carry (openpyxl raises IllegalCharacterError on them).
 ILLEGAL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # OOXML reads `_xHHHH_` inside a string as an escaped character; a literal one must
@@ -280,6 +284,9 @@ def _load_original(original: Path) -> Workbook | None:
     """The original opened with openpyxl (formatting kept), or None when it cannot be."""
     if original.suffix.lower() not in OPENPYXL_SUFFIXES or not original.is_file():
         return None
+    if not _small_enough(original):
+        log.info("explanation: %s unpacks to more than %d bytes; rebuilding", original, MAX_COPY_BYTES)
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -289,6 +296,15 @@ def _load_original(original: Path) -> Workbook | None:
         return None
     wb.template = False  # an .xltx-flavoured package would not open as .xlsx
     return wb
+
+
+def _small_enough(path: Path) -> bool:
+    """True when the package unpacks to at most MAX_COPY_BYTES, as its zip directory declares."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(m.file_size for m in archive.infolist()) <= MAX_COPY_BYTES
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
 
 
 def _drop_old_summary(wb: Workbook) -> bool:
@@ -445,16 +461,19 @@ def _try_rebuild(label: Path, findings: Sequence[Finding], out_path: Path,
 
 def write_explanation(original: Path, findings: Sequence[Finding], out_path: Path,
                       sheets: Mapping[str, Sequence[Sequence[object]]] | None = None,
-                      origins: Mapping[str, tuple[int, int]] | None = None, display_name: str | None = None) -> Path:
+                      origins: Mapping[str, tuple[int, int]] | None = None, display_name: str | None = None,
+                      copy_original: bool = True) -> Path:
     """Write the explanation workbook for `original` to `out_path` (.xlsx) and return out_path.
 
     `display_name` is the file name the submitter used (the stored copy's name carries a prefix).
+    `copy_original=False` when the reader refused the file (a zip bomb, entity expansion …): no
+    other parser may open it then, and the explanation is rebuilt from `sheets` or is the summary.
     """
     original, out_path = Path(original), Path(out_path)
     label = Path(display_name) if display_name else original
     out_path.parent.mkdir(parents=True, exist_ok=True)
     findings = list(findings)
-    if _try_copy(original, findings, out_path, label):
+    if copy_original and _try_copy(original, findings, out_path, label):
         return out_path
     if _try_rebuild(label, findings, out_path, sheets, origins):
         return out_path

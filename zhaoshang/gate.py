@@ -113,7 +113,8 @@ def examine(file: InboxFile, data: bytes, sha: str, codes: dict[str, str]) -> Ex
         examined.findings.append(wrong_kind_finding(spec, guessed) if guessed and guessed != spec.kind
                                  else not_a_workbook(spec, file.path.suffix.lower()))
         return examined
-    examined.staged = stage_workbook(sheets, spec, codes)
+    hidden = {name for name, sheet in raw.sheets.items() if sheet.hidden}
+    examined.staged = stage_workbook(sheets, spec, codes, hidden)
     examined.findings.extend(examined.staged.all_findings())
     return examined
 

@@ -161,7 +161,8 @@ def outcome_of(examined: Examined, settings: Settings) -> load.Outcome:
     inbox.place_copy(examined.data, destination, file.received_at)
     explanation = destination.with_name(destination.stem + "_错误说明.xlsx")
     write_explanation(destination, outcome.findings, explanation, display_name=file.name,
-                      sheets=gate.readers.sheet_rows(examined.raw) if examined.raw else None)
+                      sheets=gate.readers.sheet_rows(examined.raw) if examined.raw else None,
+                      copy_original=examined.raw is not None)  # never re-open a file the reader refused
     outcome.status = "rejected"
     outcome.rows_rejected = gate.rows_with_errors(examined)
     outcome.stored_path = inbox.relative(settings, destination)

@@ -5,10 +5,19 @@ Every file is sniffed by its bytes (not its name), checked against resource boun
 comes back as a `ReadFailure` with a Chinese explanation — never an exception that
 takes the ingest pass down.
 
-Bounds: a hostile .xlsx (zip bomb, a cell at XFD1048576, entity expansion) is refused
-by inspecting the zip directory and scanning the sheet XML for the cells that hold a
-value; .xls (binary, rare) is parsed in a child process with a memory cap and a
+Bounds: a hostile .xlsx is refused by inspecting the zip directory and scanning every
+XML member's bytes (C-speed regular expressions, no XML parser): a zip bomb (declared or
+actual size), an XML member that is not UTF-8 (byte scans would be blind to it), a
+DOCTYPE/ENTITY anywhere, a sheet whose cells reach absurdly far (a value at
+XFD1048576, or tens of thousands of rows without positions), and shared strings that
+would be copied into every cell that names them (a few KB that calamine would
+expand to gigabytes). Declared dimensions are never trusted, in either direction.
+Legacy .xls (binary, rare) is parsed in a child interpreter with a memory cap and a
 time-out, because its declared dimensions cannot be trusted.
+
+Cells calamine would silently read as empty — an Excel error value (#DIV/0!, #REF!) or
+a formula saved without its result — are found in the sheet XML and handed on as
+`UnreadableCell`s, so that staging reports them instead of reading a blank.
 """
 
 from __future__ import annotations
@@ -16,29 +25,67 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import multiprocessing
+import os
+import pickle
+import posixpath
 import re
+import subprocess
+import sys
 import zipfile
+from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
+from transforms.staging.normalise import UnreadableCell, excel_error, uncomputed_formula
+
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a monthly report is ~30 KB
 MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024  # sum of all zip members, as declared and as read
 MAX_ROWS = 50_000
 MAX_COLS = 200
-XLS_MEMORY_BYTES = 1024 * 1024 * 1024
-XLS_TIMEOUT_SECONDS = 20
+MAX_CELLS = 2_000_000  # rows × columns of a sheet's used range: what calamine allocates
+MAX_SHEETS = 255
+MAX_MEMBERS = 5_000  # parts in the zip: a report has a dozen, a workbook with pictures a few hundred
+EXCEL_MAX_ROWS = 1_048_576
+MAX_TEXT_BYTES = 64 * 1024 * 1024  # shared strings as copied into every cell that uses them
+XLS_MEMORY_BYTES = 400 * 1024 * 1024
+XLS_TIMEOUT_SECONDS = 4
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
-_CELL_WITH_CONTENT = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)>')
+# Files people drop by mistake that are neither workbooks nor CSV (their heads can decode as GB18030).
+_OTHER_FORMATS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b", b"{\\rtf")
+# "Excel" exports of web systems that are really an HTML page or Excel 2003 XML saved as .xls.
+_HTML_TABLE = re.compile(rb"<(html|table)\b", re.IGNORECASE)
+_SPREADSHEET_2003 = b"urn:schemas-microsoft-com:office:spreadsheet"
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+# XML in an encoding where markup is not ASCII bytes: byte scans would not see it.
+_WIDE_ENCODING = re.compile(rb'^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*encoding=["\'](?:utf-?16|utf-?32|ucs-?[24]|ebcdic|'
+                            rb'cp0?37|cp500|ibm)', re.IGNORECASE)
+# Content cells (not self-closing): the far end of a sheet, found a digit-count / letter-count at a time
+# so that no Python code runs per cell.
+_ROW_OF_LENGTH = {n: re.compile(rb'<c r="[A-Z]{1,3}([0-9]{%d})"[^>]*(?<!/)>' % n) for n in range(7, 0, -1)}
+_COL_OF_LENGTH = {n: re.compile(rb'<c r="([A-Z]{%d})[0-9]{1,7}"[^>]*(?<!/)>' % n) for n in range(3, 0, -1)}
+_ROW_REF_OF_LENGTH = {n: re.compile(rb'<row r="([0-9]{%d})"' % n) for n in range(7, 0, -1)}
+_IMPLICIT_CELL = re.compile(rb'<c(?:\s(?![^>]*\br=")[^>]*)?(?<!/)>')  # a content cell with no r="A1"
+_IMPLICIT_ROW = re.compile(rb'<row(?:\s(?![^>]*\br=")[^>]*)?/?>')  # a row with no r="1"
+_CELL_OPEN = re.compile(rb"<c[\s>]")
+_FORMULA_CELL = re.compile(  # (col, row, attributes, formula, <v> present, value)
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*)>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*(<v>([^<]*)</v>|<v\s*/>)?')
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?\bt="e"[^>]*>\s*<v>([^<]*)</v>')
+_SHARED_STRING_CELL = re.compile(rb'<c\b[^>]*?\bt="s"[^>]*>\s*<v>\s*([0-9]{1,9})\s*</v>')
+_SHARED_STRING = re.compile(rb"<si\b[^>]*>(.*?)</si>", re.DOTALL)
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\s([^>]*?)/?>")
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s([^>]*?)/?>")
+_ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+_XML_LIKE_SUFFIXES = (".xml", ".rels", ".vml")
+_XML_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
+
+Flags = dict[str, dict[tuple[int, int], UnreadableCell]]  # sheet name → (row, col) 0-based → cell
 
 
 @dataclass
@@ -79,14 +126,22 @@ def read_submission(path: Path, data: bytes | None = None) -> RawWorkbook | Read
     data = path.read_bytes() if data is None else data
     fmt = sniff_format(data)
     if fmt == "xlsx":
-        problem = xlsx_problem(data)
-        return ReadFailure(*problem) if problem else _read_with_calamine(data, "xlsx")
+        inspected = inspect_xlsx(data)
+        if isinstance(inspected, ReadFailure):
+            return inspected
+        return _read_with_calamine(data, "xlsx", inspected)
     if fmt == "encrypted":
         return ReadFailure("文件设置了打开密码（已加密），系统无法读取。", "请取消密码保护后重新保存并放入。")
     if fmt == "xls":
         return _read_xls_bounded(data)
     if fmt == "csv":
         return read_csv_bytes(data)
+    if fmt == "html":
+        return ReadFailure("文件是网页（HTML）格式的表格，只是扩展名像 Excel 文件，系统无法可靠读取。",
+                           "请用 Excel 或 WPS 打开它，另存为 .xlsx 格式后重新放入。")
+    if fmt == "xml2003":
+        return ReadFailure("文件是 Excel 2003 XML 格式（.xml 表格），系统不读取这种格式。",
+                           "请用 Excel 或 WPS 打开它，另存为 .xlsx 格式后重新放入。")
     return ReadFailure(
         "文件不是 Excel 工作簿或 CSV 表格，无法读取。",
         "请用 Excel 或 WPS 另存为 .xlsx 格式后重新放入。",
@@ -94,12 +149,19 @@ def read_submission(path: Path, data: bytes | None = None) -> RawWorkbook | Read
 
 
 def sniff_format(data: bytes) -> str:
-    """What the bytes are: xlsx, xls, encrypted (OLE with EncryptionInfo), csv or unknown."""
+    """What the bytes are: xlsx, xls, encrypted (OLE with EncryptionInfo), csv, html, xml2003 or unknown."""
     if data.startswith(ZIP_MAGIC):
         return "xlsx"
     if data.startswith(OLE_MAGIC):
         return "encrypted" if _ENCRYPTION_STREAM in data[:65536] or _ENCRYPTION_STREAM in data else "xls"
-    if _looks_like_text(data[:4096]):
+    if data.startswith(_OTHER_FORMATS):
+        return "unknown"  # a PDF, an image, an archive: never text, whatever its first bytes decode as
+    if data.startswith(_UTF16_BOMS) or _looks_like_text(data[:4096]):
+        head = data[:4096].lstrip(codecs.BOM_UTF8 + b" \t\r\n")
+        if head.startswith(b"<") and _SPREADSHEET_2003 in data[:8192]:
+            return "xml2003"
+        if head.startswith(b"<") and _HTML_TABLE.search(data[:65536]):
+            return "html"
         return "csv"
     return "unknown"
 
@@ -118,40 +180,55 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def xlsx_problem(data: bytes) -> tuple[str, str] | None:
-    """Why an .xlsx must not be parsed (zip bomb, absurd extent, XML entities), or None."""
+    """Why an .xlsx must not be parsed (zip bomb, absurd extent, XML entities …), or None."""
+    inspected = inspect_xlsx(data)
+    return (inspected.message, inspected.fix) if isinstance(inspected, ReadFailure) else None
+
+
+_CORRUPT = ReadFailure("文件已损坏，无法作为 Excel 工作簿打开。", "请在 Excel 或 WPS 中打开并另存为 .xlsx 后重新放入。")
+_CORRUPT_INSIDE = ReadFailure("文件内部数据损坏，无法读取。", "请在 Excel 或 WPS 中打开并另存为 .xlsx 后重新放入。")
+_BOMB = ReadFailure("文件解压后体积异常巨大（疑似压缩炸弹），已拒绝读取。", "请检查文件来源，重新从模板填写。")
+
+
+def inspect_xlsx(data: bytes) -> Flags | ReadFailure:
+    """Check an .xlsx before any parser sees it; return its unreadable cells (errors, uncomputed formulas).
+
+    Only bytes are scanned (no XML parser runs on the untrusted members): every member is
+    inflated with a running budget, XML members must be UTF-8 and carry no DOCTYPE/ENTITY,
+    no member may place content cells beyond the bounds, and shared strings may not be
+    multiplied past MAX_TEXT_BYTES by the cells that use them.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except zipfile.BadZipFile:
-        return ("文件已损坏，无法作为 Excel 工作簿打开。", "请在 Excel 或 WPS 中打开并另存为 .xlsx 后重新放入。")
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return _CORRUPT
     names = {m.filename for m in members}
+    if len(members) > MAX_MEMBERS:
+        return _BOMB
     if "xl/workbook.xml" not in names:
-        return ("这是一个压缩文件，但不是 Excel 工作簿。", "请放入 .xlsx 格式的工作簿。")
+        return ReadFailure("这是一个压缩文件，但不是 Excel 工作簿。", "请放入 .xlsx 格式的工作簿。")
     if sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES:
-        return ("文件解压后体积异常巨大（疑似压缩炸弹），已拒绝读取。", "请检查文件来源，重新从模板填写。")
-    read_budget = MAX_UNCOMPRESSED_BYTES
+        return _BOMB
+    budget = MAX_UNCOMPRESSED_BYTES
+    xml_members: dict[str, bytes] = {}
     for member in members:
-        if not member.filename.endswith(".xml") and not member.filename.endswith(".rels"):
-            continue
         try:
-            xml = _read_member_bounded(archive, member, read_budget)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+            content = _read_member_bounded(archive, member, budget)
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, NotImplementedError) as exc:
             if isinstance(exc, RuntimeError) and "encrypted" in str(exc):
-                return ("文件设置了密码，系统无法读取。", "请取消密码保护后重新保存并放入。")
-            return ("文件内部数据损坏，无法读取。", "请在 Excel 或 WPS 中打开并另存为 .xlsx 后重新放入。")
-        if xml is None:
-            return ("文件解压后体积异常巨大（疑似压缩炸弹），已拒绝读取。", "请检查文件来源，重新从模板填写。")
-        read_budget -= len(xml)
-        if _DOCTYPE.search(xml[:4096]):
-            return ("文件包含不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝读取。", "请在 Excel 或 WPS 中另存为新的 .xlsx 文件后重新放入。")
-        if member.filename.startswith("xl/worksheets/"):
-            extent = _used_extent(xml)
-            if extent[0] > MAX_ROWS or extent[1] > MAX_COLS:
-                return (
-                    f"工作表中有数据的范围异常（到第 {extent[0]} 行、第 {extent[1]} 列），已拒绝读取。",
-                    "请删除表格末尾远处的无用单元格（或复制有效内容到新工作簿）后重新放入。",
-                )
-    return None
+                return ReadFailure("文件设置了密码，系统无法读取。", "请取消密码保护后重新保存并放入。")
+            return _CORRUPT_INSIDE
+        if content is None:
+            return _BOMB
+        budget -= len(content)
+        if not _is_xml_like(member.filename, content):
+            continue  # images, printer settings, VBA: never parsed as XML by the reader
+        problem = _xml_member_problem(content)
+        if problem:
+            return problem
+        xml_members[member.filename] = _without_prefixes(content)
+    return _inspect_parts(xml_members)
 
 
 def _read_member_bounded(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int) -> bytes | None:
@@ -166,13 +243,123 @@ def _read_member_bounded(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budg
     return b"".join(chunks)
 
 
-def _used_extent(sheet_xml: bytes) -> tuple[int, int]:
-    """Largest (row, column) holding content in a worksheet's XML; styled empty cells are ignored."""
-    max_row = max_col = 0
-    for match in _CELL_WITH_CONTENT.finditer(sheet_xml):
-        max_row = max(max_row, int(match.group(2)))
-        max_col = max(max_col, _column_number(match.group(1)))
-    return max_row, max_col
+def _is_xml_like(name: str, content: bytes) -> bool:
+    """True for members a parser would read as XML: by name, or by a first byte of '<' or a BOM."""
+    if name.lower().endswith(_XML_LIKE_SUFFIXES):
+        return True
+    head = content[:64].lstrip()
+    return head.startswith((b"<", b"\x00<", codecs.BOM_UTF8, *_UTF16_BOMS))
+
+
+def _xml_member_problem(xml: bytes) -> ReadFailure | None:
+    """A member that byte scans cannot vouch for (not UTF-8) or that declares entities."""
+    if xml.startswith(_UTF16_BOMS) or b"\x00" in xml[:1024] or _WIDE_ENCODING.match(xml):
+        return ReadFailure("文件内部的 XML 不是 UTF-8 编码，已拒绝读取。",
+                           "请在 Excel 或 WPS 中打开并另存为 .xlsx 后重新放入。")
+    if _DOCTYPE.search(xml):
+        return ReadFailure("文件包含不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝读取。",
+                           "请在 Excel 或 WPS 中另存为新的 .xlsx 文件后重新放入。")
+    return None
+
+
+def _without_prefixes(xml: bytes) -> bytes:
+    """The XML with element prefixes dropped (<x:c r=…> → <c r=…>), so the scans see prefixed sheets too."""
+    if not re.search(rb"<\w+:(?:sheetData|row|c|v|f|si|t|sheet|Relationship)\b", xml):
+        return xml
+    return re.sub(rb"<(/?)[A-Za-z_][\w.-]*:", rb"<\1", xml)
+
+
+def _inspect_parts(xml: dict[str, bytes]) -> Flags | ReadFailure:
+    """Bounds on every member that could be a sheet, then the unreadable cells of each named sheet."""
+    sheets = _sheet_members(xml)
+    if len(sheets) > MAX_SHEETS:
+        return ReadFailure(f"工作簿中的工作表数量异常（{len(sheets)} 个），已拒绝读取。", "请只保留需要报送的工作表后重新放入。")
+    string_sizes = _shared_string_sizes(xml)
+    for name, content in xml.items():
+        if not _CELL_OPEN.search(content):
+            continue  # no cells: not a sheet
+        rows, cols = _sheet_extent(content)
+        if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+            return ReadFailure(
+                f"工作表中有数据的范围异常（到第 {rows} 行、第 {cols} 列），已拒绝读取。",
+                "请删除表格末尾远处的无用单元格（或复制有效内容到新工作簿）后重新放入。",
+            )
+        if string_sizes and _expanded_text(content, string_sizes) > MAX_TEXT_BYTES:
+            return ReadFailure(
+                "工作表中的文字内容展开后体积异常巨大（疑似共享字符串炸弹），已拒绝读取。",
+                "请检查文件来源，把有效内容复制到新的工作簿后重新放入。",
+            )
+    return {title: found for title, member in sheets.items() if (found := _unreadable_cells(xml.get(member, b"")))}
+
+
+def _attributes(tag: bytes) -> dict[str, str]:
+    """Attributes of one start tag by local name (r:id → id), values as text."""
+    return {key.decode("ascii", "replace").rpartition(":")[2]: _text(value) for key, value in _ATTRIBUTE.findall(tag)}
+
+
+def _sheet_members(xml: dict[str, bytes]) -> dict[str, str]:
+    """Sheet title → zip member, from xl/workbook.xml and its relationships (by bytes, no parser)."""
+    targets = {}
+    for tag in _RELATIONSHIP.findall(xml.get("xl/_rels/workbook.xml.rels", b"")):
+        attrs = _attributes(tag)
+        target = attrs.get("Target", "")
+        member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        targets[attrs.get("Id", "")] = member
+    sheets = {}
+    for tag in _SHEET_TAG.findall(xml.get("xl/workbook.xml", b"")):
+        attrs = _attributes(tag)
+        if "name" in attrs:
+            sheets[attrs["name"]] = targets.get(attrs.get("id", ""), "")
+    return sheets
+
+
+def _shared_string_sizes(xml: dict[str, bytes]) -> list[int]:
+    """Byte length of every shared string (the largest per index over candidate members)."""
+    sizes: list[int] = []
+    for name, content in xml.items():
+        if not name.lower().endswith("sharedstrings.xml"):
+            continue
+        for i, length in enumerate(len(si) for si in _SHARED_STRING.findall(content)):
+            if i < len(sizes):
+                sizes[i] = max(sizes[i], length)
+            else:
+                sizes.append(length)
+    return sizes
+
+
+def _expanded_text(sheet_xml: bytes, sizes: list[int]) -> int:
+    """Bytes of shared-string text the sheet's cells would hold once each cell has its own copy."""
+    uses = Counter(_SHARED_STRING_CELL.findall(sheet_xml))
+    return sum(sizes[int(index)] * count for index, count in uses.items() if int(index) < len(sizes))
+
+
+def _sheet_extent(sheet_xml: bytes) -> tuple[int, int]:
+    """(rows, columns) a parser would allocate for the sheet's content cells; styled empty cells don't count.
+
+    Cells carry their position (r="B7") in every file Excel, WPS or LibreOffice writes; a row
+    or cell without one is placed after the previous one, so those are bounded by counting.
+    """
+    rows = _largest(sheet_xml, _ROW_OF_LENGTH, int)
+    cols = _largest(sheet_xml, _COL_OF_LENGTH, _column_number)
+    implicit_cells = len(_IMPLICIT_CELL.findall(sheet_xml))
+    if not implicit_cells:
+        return rows, cols
+    implicit_rows = len(_IMPLICIT_ROW.findall(sheet_xml))
+    row_refs = _largest(sheet_xml, _ROW_REF_OF_LENGTH, int)
+    rows = max(rows, row_refs) + implicit_rows
+    if sheet_xml.count(b"<row") > EXCEL_MAX_ROWS:
+        return rows, cols  # more row elements than a sheet can have: refused on the row count alone
+    widest = max((len(_IMPLICIT_CELL.findall(part)) for part in sheet_xml.split(b"<row") if b"<c" in part), default=0)
+    return rows, cols + widest
+
+
+def _largest(xml: bytes, patterns: dict[int, re.Pattern], value) -> int:
+    """The largest number/letters one of `patterns` (longest first) captures; equal lengths sort as text."""
+    for pattern in patterns.values():
+        found = pattern.findall(xml)
+        if found:
+            return value(max(found))
+    return 0
 
 
 def _column_number(letters: bytes) -> int:
@@ -183,21 +370,52 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def _read_with_calamine(data: bytes, fmt: str) -> RawWorkbook | ReadFailure:
-    """Parse a checked workbook with python-calamine into raw sheets."""
+def _unreadable_cells(sheet_xml: bytes) -> dict[tuple[int, int], UnreadableCell]:
+    """Cells calamine would read as empty although they are not: error values and formulas without a result."""
+    found: dict[tuple[int, int], UnreadableCell] = {}
+    if b"<f" not in sheet_xml and b't="e"' not in sheet_xml:
+        return found
+    for col, row, attrs, formula, has_value, value in _FORMULA_CELL.findall(sheet_xml):
+        position = (int(row) - 1, _column_number(col) - 1)
+        kind = re.search(rb'\bt="([^"]*)"', attrs)
+        kind = kind.group(1) if kind else b"n"
+        if kind == b"e":
+            found[position] = excel_error(_text(value).strip() or "#VALUE!")
+        elif not value.strip() and not (has_value and kind in (b"str", b"inlineStr")):  # "" is a text result
+            found[position] = uncomputed_formula(_text(formula).strip() if formula else "（共享公式）")
+    for col, row, value in _ERROR_CELL.findall(sheet_xml):
+        found.setdefault((int(row) - 1, _column_number(col) - 1), excel_error(_text(value).strip() or "#VALUE!"))
+    return found
+
+
+def _text(xml_text: bytes) -> str:
+    """XML character data as text (entities and character references resolved)."""
+    text = re.sub(r"&#(x[0-9a-fA-F]{1,8}|[0-9]{1,10});", _character, xml_text.decode("utf-8", "replace"))
+    for entity, char in _XML_ENTITIES:
+        text = text.replace(entity, char)
+    return text
+
+
+def _character(reference: re.Match) -> str:
+    code = reference.group(1)
+    number = int(code[1:], 16) if code[0] == "x" else int(code)
+    return chr(number) if 0 < number <= 0x10FFFF else "\ufffd"
+
+
+def _read_with_calamine(data: bytes, fmt: str, flags: Flags | None = None) -> RawWorkbook | ReadFailure:
+    """Parse a checked workbook with python-calamine into raw sheets; put back the unreadable cells."""
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         raw = RawWorkbook(format=fmt)
+        if len(book.sheets_metadata) > MAX_SHEETS:
+            return ReadFailure(f"工作簿中的工作表数量异常（{len(book.sheets_metadata)} 个），已拒绝读取。",
+                               "请只保留需要报送的工作表后重新放入。")
         for meta in book.sheets_metadata:
             if getattr(meta.typ, "name", "WorkSheet") != "WorkSheet":
                 continue
             sheet = book.get_sheet_by_name(meta.name)
-            if sheet.total_height > MAX_ROWS or sheet.total_width > MAX_COLS:
-                return ReadFailure(
-                    f"工作表“{meta.name}”的范围异常（{sheet.total_height} 行 × {sheet.total_width} 列），已拒绝读取。",
-                    "请删除表格末尾远处的无用单元格后重新放入。",
-                )
             rows = sheet.to_python(skip_empty_area=False)
+            _put_back((flags or {}).get(meta.name, {}), rows)
             raw.sheets[meta.name] = RawSheet(meta.name, rows, meta.visible != SheetVisibleEnum.Visible)
         return raw
     except Exception as exc:  # noqa: BLE001 — any parser failure is the file's fault
@@ -209,32 +427,53 @@ def _read_with_calamine(data: bytes, fmt: str) -> RawWorkbook | ReadFailure:
         )
 
 
-def _limit_memory() -> None:
-    """Child-process initialiser: cap the address space so a hostile .xls cannot exhaust memory."""
-    import resource
+def _put_back(cells: dict[tuple[int, int], UnreadableCell], rows: list[list[object]]) -> None:
+    """Replace what calamine read ('' or nothing) at each unreadable cell's position."""
+    for (r, c), cell in cells.items():
+        while len(rows) <= r:
+            rows.append([])
+        row = rows[r]
+        if len(row) <= c:
+            row.extend([""] * (c + 1 - len(row)))
+        if row[c] in ("", None):
+            row[c] = cell
 
-    resource.setrlimit(resource.RLIMIT_AS, (XLS_MEMORY_BYTES, XLS_MEMORY_BYTES))
+
+# The child that parses an .xls: a fresh interpreter (never a fork of the caller, never the caller's
+# __main__ re-imported), its address space capped before calamine is loaded.
+_XLS_CHILD = """
+import pickle, resource, sys
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+from zhaoshang.readers import _read_with_calamine
+result = _read_with_calamine(sys.stdin.buffer.read(), "xls")
+sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+"""
 
 
 def _read_xls_bounded(data: bytes) -> RawWorkbook | ReadFailure:
-    """Parse a legacy .xls in a memory-capped child process with a time-out."""
-    context = multiprocessing.get_context("forkserver")
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_limit_memory)
+    """Parse a legacy .xls in a child interpreter with a memory cap and a time-out."""
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p))
     try:
-        return pool.submit(_read_with_calamine, data, "xls").result(timeout=XLS_TIMEOUT_SECONDS)
-    except FutureTimeout:
+        done = subprocess.run([sys.executable, "-c", _XLS_CHILD, str(XLS_MEMORY_BYTES)], input=data,
+                              capture_output=True, timeout=XLS_TIMEOUT_SECONDS, env=env, check=False)
+    except subprocess.TimeoutExpired:
         return ReadFailure("文件读取超时（结构异常），已拒绝读取。", "请另存为 .xlsx 格式后重新放入。")
-    except Exception:  # noqa: BLE001 — a killed child (MemoryError, crash) means a hostile file
-        return ReadFailure("文件结构异常，读取时超出资源限制，已拒绝读取。", "请另存为 .xlsx 格式后重新放入。")
-    finally:
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+    try:
+        result = pickle.loads(done.stdout) if done.returncode == 0 else None
+    except Exception:  # noqa: BLE001 — a child that died half way wrote no complete result
+        result = None
+    if isinstance(result, (RawWorkbook, ReadFailure)):
+        return result
+    # killed by the memory cap (MemoryError, abort) or crashed: a hostile file
+    return ReadFailure("文件结构异常，读取时超出资源限制，已拒绝读取。", "请另存为 .xlsx 格式后重新放入。")
 
 
 def decode_text(data: bytes) -> tuple[str, str] | None:
-    """(text, encoding) for UTF-8 (with or without BOM), else GB18030; None if neither decodes."""
-    for encoding in ("utf-8-sig", "gb18030"):
+    """(text, encoding): UTF-16 when it has a BOM, UTF-8 (with or without BOM), else GB18030; None if none decodes."""
+    encodings = ("utf-16",) if data.startswith(_UTF16_BOMS) else ("utf-8-sig", "gb18030")
+    for encoding in encodings:
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
@@ -243,17 +482,34 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
 
 
 def read_csv_bytes(data: bytes, sheet_name: str = "CSV") -> RawWorkbook | ReadFailure:
-    """A CSV file as one raw sheet; encoding detected (UTF-8/BOM first, then GBK/GB18030)."""
+    """A CSV file as one raw sheet; encoding detected (UTF-16 by its BOM, UTF-8/BOM, then GBK/GB18030).
+
+    Quotes are read strictly: a quote that is never closed would swallow the rest of the
+    file into one cell, so it is refused with the line where it starts.
+    """
     decoded = decode_text(data)
     if decoded is None:
         return ReadFailure("无法识别 CSV 文件的文字编码。", "请在 Excel 或 WPS 中另存为“CSV UTF-8”或 .xlsx 后重新放入。")
     text, _ = decoded
+    if "\x00" in text:
+        return ReadFailure("文件不是 Excel 工作簿或 CSV 表格，无法读取。", "请用 Excel 或 WPS 另存为 .xlsx 格式后重新放入。")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    if len(rows) > MAX_ROWS or any(len(r) > MAX_COLS for r in rows[:100]):
+    reader = csv.reader(io.StringIO(text), dialect, strict=True)
+    rows: list[list[object]] = []
+    try:
+        for row in reader:
+            rows.append(list(row))
+            if len(rows) > MAX_ROWS or len(row) > MAX_COLS:
+                return ReadFailure("CSV 文件行数或列数异常，已拒绝读取。", "请只保留需要报送的数据后重新放入。")
+    except csv.Error:
+        return ReadFailure(
+            f"CSV 文件第 {len(rows) + 1} 行附近的引号不配对，无法可靠地分列。",
+            "请在 Excel 或 WPS 中打开该文件，检查这一行中的英文双引号（\"），另存为 CSV 后重新放入。",
+        )
+    if len(rows) * max((len(r) for r in rows), default=0) > MAX_CELLS:
         return ReadFailure("CSV 文件行数或列数异常，已拒绝读取。", "请只保留需要报送的数据后重新放入。")
     return RawWorkbook(format="csv", sheets={sheet_name: RawSheet(sheet_name, rows)})
 

@@ -176,6 +176,8 @@ def suite_findings(staged: Sequence[StagedWorkbook], sheet: Sheet, parameters: d
     for key, field, meta in validate_rows(rows, sheet.suite, parameters):
         record = rows.iloc[key]
         part = staged[int(record["_file"])].sheets[sheet.name]
+        if field not in part.frame.columns:
+            continue  # this file lacks the whole column (another file of the pass has it): staging said so once
         row, col = _cell_of(part, int(record["_row"]), field)
         if (int(record["_row"]), field) in part.unreadable:
             continue  # staging already explained why this cell could not be read

@@ -24,8 +24,19 @@ class Problem(NamedTuple):
 
 Parsed = tuple[object, Problem | None]
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Invisible characters pasted in from chats and web pages: zero-width space and joiners, BOM,
+# soft hyphen, direction marks/embeddings/isolates, Mongolian vowel separator, invisible operators.
+_INVISIBLE = ("\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+              "\u2066\u2067\u2068\u2069\u180e\u2061\u2062\u2063\u2064")
+_ZERO_WIDTH = dict.fromkeys(map(ord, _INVISIBLE), None)
 _FULLWIDTH_ASCII = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Full-width forms of ASCII symbols that Chinese writing has no use of its own for (typed with
+# the input method in full-width mode): halved like letters and digits, so that ＫＦＱ２０２１－００１
+# is the code KFQ2021-001. ，。：；！？（）“” are Chinese punctuation and stay as written.
+_FULLWIDTH_SYMBOLS = frozenset("－＿／．＃＠＆＋＝％＊＾｜＼＜＞＄")
+# What Excel shows in a cell whose formula failed (and what a CSV export writes for it).
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#REF!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_RANGE = (32874, 73051)  # 1990-01-01 … 2100-01-01: a number outside is no date
 _AMOUNT_UNITS = {"亿元": Decimal(100_000_000), "亿": Decimal(100_000_000), "万元": Decimal(10_000),
@@ -33,17 +44,67 @@ _AMOUNT_UNITS = {"亿元": Decimal(100_000_000), "亿": Decimal(100_000_000), "�
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
+class UnreadableCell(str):
+    """A cell the reader could take no value from: an Excel error value, or a formula never computed.
+
+    Its text is what the submitter sees in the cell (#DIV/0!, or the formula =SUM(D2:D9));
+    `problem` says why it cannot be used. It is never blank and no parser makes a value of it.
+    """
+
+    problem: Problem
+
+    def __new__(cls, text: str, problem: Problem) -> UnreadableCell:
+        cell = super().__new__(cls, text)
+        cell.problem = problem
+        return cell
+
+    def __reduce__(self):
+        return (UnreadableCell, (str(self), self.problem))
+
+
+def excel_error(code: str) -> UnreadableCell:
+    """A cell holding an Excel error value (#DIV/0!, #REF!, #N/A …)."""
+    return UnreadableCell(code, _error_problem(code))
+
+
+def _error_problem(code: str) -> Problem:
+    return Problem(f"单元格是 Excel 错误值“{code}”（公式出错），不是有效内容。",
+                   "请修正公式（或直接填写数值）后重新保存并放入。")
+
+
+def uncomputed_formula(formula: str) -> UnreadableCell:
+    """A formula cell saved without its result (written by a program, never calculated in Excel/WPS)."""
+    text = formula if formula.startswith("=") else f"={formula}"
+    return UnreadableCell(text, Problem(
+        f"单元格中的公式“{text}”没有计算结果（文件未经 Excel/WPS 计算保存）。",
+        "请在 Excel 或 WPS 中打开文件并保存（让公式算出结果）后重新放入，或直接填写数值。"))
+
+
+def cell_problem(value: object) -> Problem | None:
+    """Why a cell holds no usable value at all (an Excel error value, an uncomputed formula), else None."""
+    if isinstance(value, UnreadableCell):
+        return value.problem
+    if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+        return _error_problem(value.strip())
+    return None
+
+
 def is_blank(value: object) -> bool:
-    """True for an empty cell: None, "" or only spaces/zero-width characters."""
+    """True for an empty cell: None, "" or only spaces/invisible characters (never an unreadable cell)."""
+    if isinstance(value, UnreadableCell):
+        return False
     return value is None or (isinstance(value, str) and not clean_text(value))
 
 
-_NEEDS_FOLDING = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u3000\uff01-\uff5e]")
+_NEEDS_FOLDING = re.compile(f"[{_INVISIBLE}\u3000\uff01-\uff5e]")
 
 
 def clean_text(value: object) -> str:
-    """Free text: zero-width characters gone, full-width letters/digits/spaces halved, spaces collapsed."""
-    if value is None:
+    """Free text: invisible characters gone, full-width letters/digits/spaces halved, spaces collapsed.
+
+    An unreadable cell (#REF!, a formula without its result) has no text: "".
+    """
+    if value is None or isinstance(value, UnreadableCell):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -56,8 +117,8 @@ def clean_text(value: object) -> str:
 
 
 def _is_alnum_or_space(ch: str) -> bool:
-    """Full-width characters that are letters, digits or the ideographic space."""
-    return ch == "\u3000" or unicodedata.normalize("NFKC", ch).isalnum()
+    """Full-width characters that are letters, digits, ASCII-only symbols or the ideographic space."""
+    return ch == "\u3000" or ch in _FULLWIDTH_SYMBOLS or unicodedata.normalize("NFKC", ch).isalnum()
 
 
 def clean_name(value: object) -> str:
@@ -75,6 +136,8 @@ def clean_token(value: object) -> str:
 def parse_amount(value: object, unit: str) -> Parsed:
     """An amount in `unit` ("万元" or "元") from 1200, "1,200", "1.2万", "12000元", "１２００"."""
     places = 4 if unit == "万元" else 2
+    if (unreadable := cell_problem(value)) is not None:
+        return None, unreadable
     if isinstance(value, bool):
         return None, Problem(f"“{value}”不是金额。", "请填写数字金额。")
     if isinstance(value, (int, float)):
@@ -102,18 +165,28 @@ def _quantize(amount: Decimal, places: int) -> float:
 
 
 _YMD = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+# A written date followed by a time of day (2021-08-03 00:00:00, 2021/8/3 14:30 — CSV exports):
+# the day is unambiguous; the time is not part of a date column.
+_TIME_OF_DAY = re.compile(r"^(?P<day>\S+)(?:\s+|T)(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d{1,6})?)?$")
 _YYYYMMDD = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _AMBIGUOUS_DMY = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")
 
 
 def parse_date(value: object) -> Parsed:
     """A calendar day from an Excel date, a serial number (44411) or 2021-08-03 / 2021/8/3 / 2021.8.3 / 2021年8月3日."""
+    if (unreadable := cell_problem(value)) is not None:
+        return None, unreadable
     if isinstance(value, dt.datetime):
         return value.date(), None
     if isinstance(value, dt.date):
         return value, None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _from_serial(value, value)
+    timed = _TIME_OF_DAY.match(unicodedata.normalize("NFKC", clean_text(value)))
+    if timed and int(timed["h"]) < 24 and int(timed["m"]) < 60 and int(timed["s"] or 0) < 60:
+        match = _YMD.match(timed["day"])
+        if match:
+            return _make_date(*map(int, match.groups()), raw=value)
     s = clean_token(value)
     if re.fullmatch(r"\d{5}(\.0+)?", s):
         return _from_serial(float(s), value)
@@ -149,6 +222,8 @@ _YYYYMM = re.compile(r"^(\d{4})(\d{2})$")
 
 def parse_month(value: object) -> Parsed:
     """A reporting month "YYYY-MM" from 2021-08, 2021年8月, 202108, or a date Excel made of it (2021-08-01)."""
+    if (unreadable := cell_problem(value)) is not None:
+        return None, unreadable
     if isinstance(value, (dt.date, dt.datetime)) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         day, problem = parse_date(value)
         if problem:
@@ -171,6 +246,8 @@ _ISO_WEEK = re.compile(r"^(\d{4})年?第?(\d{1,2})周$|^(\d{4})-?W(\d{1,2})$", r
 
 def parse_week(value: object) -> Parsed:
     """A reporting week as its Monday, from 2021-08-30 (a Monday) or 2021年第35周 (ISO week)."""
+    if (unreadable := cell_problem(value)) is not None:
+        return None, unreadable
     s = clean_token(value) if isinstance(value, str) else ""
     match = _ISO_WEEK.match(s)
     if match:
@@ -196,6 +273,8 @@ _HALF = re.compile(r"^(\d{4})(?:H([12])|年?(上|下)半年)$", re.IGNORECASE)
 
 def parse_half(value: object) -> Parsed:
     """A half-year "YYYYH1"/"YYYYH2" from 2021H1 or 2021年上半年."""
+    if (unreadable := cell_problem(value)) is not None:
+        return None, unreadable
     match = _HALF.match(clean_token(value))
     if not match:
         return None, Problem(f"无法识别的考核期“{clean_text(value)}”。", "请填写如 2021H1 或 2021年上半年。")
@@ -205,6 +284,8 @@ def parse_half(value: object) -> Parsed:
 
 def parse_score(value: object) -> Parsed:
     """A review score as a number (range is checked by the suite)."""
+    if (unreadable := cell_problem(value)) is not None:
+        return None, unreadable
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value), None
     s = clean_token(value).removesuffix("分")

@@ -48,7 +48,7 @@ def cell_parser(column: Column, group_codes: dict[str, str]) -> Callable[[object
     }
     if column.type in simple:
         fn = simple[column.type]
-        return lambda v: (fn(v) or None, None)
+        return lambda v: _unreadable(v) or (fn(v) or None, None)
     parsers: dict[str, Callable[[object], n.Parsed]] = {
         "date": n.parse_date,
         "month": n.parse_month,
@@ -59,6 +59,12 @@ def cell_parser(column: Column, group_codes: dict[str, str]) -> Callable[[object
         "yuan": lambda v: n.parse_amount(v, "元"),
     }
     return parsers[column.type]
+
+
+def _unreadable(value: object) -> n.Parsed | None:
+    """(None, why) for a cell with no usable value at all (#REF!, a formula never computed), else None."""
+    problem = n.cell_problem(value)
+    return (None, problem) if problem else None
 
 
 def header_row(rows: Sequence[Sequence[object]], spec: Sheet) -> tuple[int, list[str]] | None:
