@@ -24,7 +24,7 @@ from sqlalchemy import Engine, delete, insert, text
 from transforms.marts import appraisal as a
 from transforms.marts.bulletin import date_label, number_text
 from warehouse.schema import POINT_COLUMNS, person_half_score
-from zhaoshang.reports.common import chinese_font, replace_atomically
+from zhaoshang.reports.common import chinese_font, replace_atomically, typed_frame
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "appraisal.docx"
@@ -96,28 +96,9 @@ class AppraisalFiles:
 
 # ── reading ──
 
-def _as_date(value: object) -> dt.date | None:
-    """A date from SQLite's text or PostgreSQL's date (None stays None)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-
-
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Same types on SQLite and PostgreSQL: dates as datetime.date, times as Timestamps, amounts as float."""
-    frame = frame.copy()
-    for column in frame.columns:
-        if column in DATES:
-            frame[column] = pd.Series([_as_date(v) for v in frame[column]], index=frame.index, dtype=object)
-        elif column in TIMES:
-            frame[column] = pd.to_datetime(frame[column])
-        elif column in AMOUNTS:
-            frame[column] = pd.to_numeric(frame[column].map(lambda v: None if v is None else float(v))).astype(float)
-        elif column in COUNTS:
-            frame[column] = pd.to_numeric(frame[column]).astype("int64")
-    return frame
+    """Same types on SQLite and PostgreSQL (see reports.common.typed_frame)."""
+    return typed_frame(frame, dates=DATES, times=TIMES, amounts=AMOUNTS, counts=COUNTS)
 
 
 def read_appraisal_data(engine: Engine, half: a.Half, as_of: dt.datetime) -> AppraisalData:

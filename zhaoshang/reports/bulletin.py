@@ -25,7 +25,7 @@ import pandas as pd
 from sqlalchemy import Engine, text
 
 from transforms.marts import bulletin as b
-from zhaoshang.reports.common import MissingChineseFont, chinese_font, replace_atomically  # noqa: F401 (re-exported)
+from zhaoshang.reports.common import MissingChineseFont, chinese_font, replace_atomically, typed_frame  # noqa: F401 (re-exported)
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "bulletin.docx"
@@ -77,16 +77,8 @@ class BulletinFiles:
 # ── reading ──
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Same dtypes on SQLite and PostgreSQL (which returns Decimal for NUMERIC, datetimes for timestamps)."""
-    frame = frame.copy()
-    for column in frame.columns:
-        if column in COUNTS:
-            frame[column] = pd.to_numeric(frame[column]).astype("int64")
-        elif column in AMOUNTS:
-            frame[column] = pd.to_numeric(frame[column].map(lambda v: None if v is None else float(v))).astype(float)
-        elif column in ("received_at", "due_at"):
-            frame[column] = pd.to_datetime(frame[column])
-    return frame
+    """Same dtypes on SQLite and PostgreSQL (see reports.common.typed_frame)."""
+    return typed_frame(frame, times=("received_at", "due_at"), amounts=AMOUNTS, counts=COUNTS)
 
 
 def read_bulletin_data(engine: Engine, month: str) -> BulletinData:

@@ -1,15 +1,15 @@
-"""Helpers every report shares: the Chinese font for charts, and writing a file without a half-written moment.
-
-(The monthly bulletin has its own copies of these in zhaoshang/reports/bulletin.py; new reports use
-this module, and the bulletin can switch to it without any change in behaviour.)
-"""
+"""Helpers every report shares: the Chinese font for charts, writing a file without a half-written
+moment, docx building blocks, and reading query rows back with the same types on both databases."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
+
+import pandas as pd
 
 # matplotlib family names, most preferred first (fonts-noto-cjk, fonts-wqy-zenhei, Windows, Adobe)
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "SimHei", "Source Han Sans SC")
@@ -94,3 +94,31 @@ def docx_table(document, header: list[str], rows: list[list[str]], widths_mm: li
     for column, width in zip(table.columns, widths_mm):
         column.width = Mm(width)
     return table
+
+
+# ── rows read back the same on SQLite and PostgreSQL ──
+
+def as_date(value: object) -> dt.date | None:
+    """A date from SQLite's text or PostgreSQL's date (None stays None)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def typed_frame(frame: pd.DataFrame, *, dates: Collection[str] = (), times: Collection[str] = (),
+                amounts: Collection[str] = (), counts: Collection[str] = ()) -> pd.DataFrame:
+    """Same types on SQLite and PostgreSQL: dates as datetime.date, times as Timestamps, amounts as float
+    (PostgreSQL returns Decimal for NUMERIC), counts as int."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if column in dates:
+            frame[column] = pd.Series([as_date(v) for v in frame[column]], index=frame.index, dtype=object)
+        elif column in times:
+            frame[column] = pd.to_datetime(frame[column])
+        elif column in amounts:
+            frame[column] = pd.to_numeric(frame[column].map(lambda v: None if v is None else float(v))).astype(float)
+        elif column in counts:
+            frame[column] = pd.to_numeric(frame[column]).astype("int64")
+    return frame

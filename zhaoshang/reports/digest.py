@@ -24,7 +24,7 @@ from sqlalchemy import Engine, text
 from transforms.marts import weekly as w
 from transforms.marts.bulletin import date_label, number_text, percent_text
 from transforms.marts.deadlines import library_as_of
-from zhaoshang.reports.common import chinese_font, replace_atomically
+from zhaoshang.reports.common import chinese_font, replace_atomically, typed_frame
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "digest.docx"
@@ -94,28 +94,9 @@ class DigestFiles:
 
 # ── reading ──
 
-def _as_date(value: object) -> dt.date | None:
-    """A date from SQLite's text or PostgreSQL's date (None stays None)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-
-
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Same types on SQLite and PostgreSQL: dates as datetime.date, amounts as float, counts as int."""
-    frame = frame.copy()
-    for column in frame.columns:
-        if column in DATES:
-            frame[column] = pd.Series([_as_date(v) for v in frame[column]], index=frame.index, dtype=object)
-        elif column in TIMES:
-            frame[column] = pd.to_datetime(frame[column])
-        elif column in AMOUNTS:
-            frame[column] = pd.to_numeric(frame[column].map(lambda v: None if v is None else float(v))).astype(float)
-        elif column in COUNTS:
-            frame[column] = pd.to_numeric(frame[column]).astype("int64")
-    return frame
+    """Same types on SQLite and PostgreSQL (see reports.common.typed_frame)."""
+    return typed_frame(frame, dates=DATES, times=TIMES, amounts=AMOUNTS, counts=COUNTS)
 
 
 def read_digest_data(engine: Engine, week: dt.date) -> DigestData:
