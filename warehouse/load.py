@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Union
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Integer, Table, bindparam, delete, insert, select, update
 
 from transforms.findings import Finding
 from warehouse.schema import (
@@ -50,6 +52,7 @@ class Outcome:
     duplicate_of: int | None = None
     header: tuple[str, dict[str, object]] | None = None  # (table, row without file_id): monthly_report / weekly_report
     facts: dict[str, pd.DataFrame] = field(default_factory=dict)  # table name → rows with `_row`
+    stamp: dict[str, object] = field(default_factory=dict)  # column → value on every fact row (the submission's keys)
     file_id: int | None = None  # set when recorded
     submitter: str | None = None  # who sent it (填报人 / 包联人), when the file says
 
@@ -59,34 +62,169 @@ class Outcome:
 
 
 def record_outcomes(engine: Engine, outcomes: Sequence[Outcome], run_id: str, now: dt.datetime) -> list[Outcome]:
-    """Record a batch in one transaction; accepted files are ordered by arrival for supersede."""
+    """Record a batch in one transaction: ledger rows, then facts and findings, each table in one bulk insert.
+
+    Accepted files are taken in arrival order, so which version of a submission is current
+    is decided the same way whether its versions come in one batch or in many.
+    """
     order = sorted(outcomes, key=lambda o: (o.received_at, o.original_name))
+    primary = [o for o in order if o.status != "duplicate"]
+    duplicates = [o for o in order if o.status == "duplicate"]
     with engine.begin() as conn:
-        for outcome in order:
-            if outcome.status == "loaded" and outcome.kind in VERSIONED_KINDS:
-                outcome.file_id = _record_version(conn, outcome, run_id, now)
-            else:
-                if outcome.status == "duplicate" and outcome.duplicate_of is None:
-                    outcome.duplicate_of = _accepted_id(conn, outcome.sha256)
-                outcome.file_id = _insert_ledger_row(conn, outcome, run_id, now)
-            if outcome.status in ("loaded", "superseded"):
-                _insert_facts(conn, outcome)
-            _insert_findings(conn, outcome)
+        replaced = _settle_versions(conn, primary)
+        _retire_stored_versions(conn, replaced)  # before the newcomers: one current version per submission
+        _insert_ledger_rows(conn, primary, run_id, now)
+        _link_versions(conn, replaced)
+        accepted = {o.sha256: o.file_id for o in primary if o.status in ("loaded", "superseded")}
+        for outcome in duplicates:
+            if outcome.duplicate_of is None:
+                outcome.duplicate_of = accepted.get(outcome.sha256) or _accepted_id(conn, outcome.sha256)
+        _insert_ledger_rows(conn, duplicates, run_id, now)
+        stored = [o for o in primary if o.status in ("loaded", "superseded")]
+        _insert_headers(conn, stored)
+        _insert_facts(conn, stored)
+        _insert_findings(conn, order)
     return list(outcomes)
 
 
-def _record_version(conn: Connection, outcome: Outcome, run_id: str, now: dt.datetime) -> int:
-    """Insert a new version of a submission; whichever arrived later is current, the other superseded."""
-    current = _current_version(conn, outcome)
-    if current is not None and current.received_at > outcome.received_at:
-        outcome.status = "superseded"  # a late-copied older version: history only
-        return _insert_ledger_row(conn, outcome, run_id, now, superseded_by=current.id)
-    if current is not None:
-        conn.execute(update(ingested_file).where(ingested_file.c.id == current.id).values(status="superseded"))
-    file_id = _insert_ledger_row(conn, outcome, run_id, now)
-    if current is not None:
-        conn.execute(update(ingested_file).where(ingested_file.c.id == current.id).values(superseded_by=file_id))
-    return file_id
+Version = Union[Outcome, tuple[int, dt.datetime]]  # a file of this batch, or (id, received_at) of a stored one
+
+
+def _settle_versions(conn: Connection, batch: Sequence[Outcome]) -> list[tuple[Version, Version]]:
+    """Decide, in arrival order, which version of each submission is current: whichever arrived
+    later. Marks the batch's older versions superseded; returns (older, newer) pairs to link."""
+    versioned = [o for o in batch if o.status == "loaded" and o.kind in VERSIONED_KINDS]
+    current: dict[tuple, Version] = dict(_current_versions(conn, versioned))
+    replaced: list[tuple[Version, Version]] = []
+    for outcome in versioned:
+        key = (outcome.kind, outcome.subject, outcome.period)
+        holder = current.get(key)
+        if holder is not None and _arrival(holder) > outcome.received_at:
+            outcome.status = "superseded"  # a late-copied older version: history only
+            replaced.append((outcome, holder))
+            continue
+        if holder is not None:
+            if isinstance(holder, Outcome):
+                holder.status = "superseded"
+            replaced.append((holder, outcome))
+        current[key] = outcome
+    return replaced
+
+
+def _arrival(version: Version) -> dt.datetime:
+    return version.received_at if isinstance(version, Outcome) else version[1]
+
+
+def _version_id(version: Version) -> int:
+    return version.file_id if isinstance(version, Outcome) else version[0]
+
+
+def _current_versions(conn: Connection, versioned: Sequence[Outcome]) -> Iterator[tuple[tuple, tuple[int, dt.datetime]]]:
+    """(kind, subject, period) → (id, received_at) of the stored current version of each submission
+    the batch brings a version of, locked against a racing pass."""
+    keys = {(o.kind, o.subject, o.period) for o in versioned}
+    periods = sorted({period for _, _, period in keys if period is not None})
+    columns = (ingested_file.c.id, ingested_file.c.received_at, ingested_file.c.kind, ingested_file.c.subject,
+               ingested_file.c.period)
+    for start in range(0, len(periods), 500):
+        query = select(*columns).where(ingested_file.c.status == "loaded",
+                                       ingested_file.c.kind.in_(VERSIONED_KINDS),
+                                       ingested_file.c.period.in_(periods[start:start + 500]))
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        for file_id, received_at, kind, subject, period in conn.execute(query):
+            if (kind, subject, period) in keys:
+                yield (kind, subject, period), (file_id, received_at)
+
+
+def _retire_stored_versions(conn: Connection, replaced: Sequence[tuple[Version, Version]]) -> None:
+    """Mark the stored versions this batch replaces as superseded."""
+    stored = [old[0] for old, _ in replaced if not isinstance(old, Outcome)]
+    if stored:
+        conn.execute(update(ingested_file).where(ingested_file.c.id.in_(stored)).values(status="superseded"))
+
+
+def _link_versions(conn: Connection, replaced: Sequence[tuple[Version, Version]]) -> None:
+    """Point every replaced version at the one that replaced it."""
+    if replaced:
+        conn.execute(update(ingested_file).where(ingested_file.c.id == bindparam("older")).values(
+            superseded_by=bindparam("newer")),
+            [{"older": _version_id(old), "newer": _version_id(new)} for old, new in replaced])
+
+
+def _insert_ledger_rows(conn: Connection, outcomes: Sequence[Outcome], run_id: str, now: dt.datetime) -> None:
+    """Insert the files' ledger rows in one statement and note each file's id."""
+    if not outcomes:
+        return
+    rows = [dict(
+        sha256=o.sha256, original_name=o.original_name, kind=o.kind, subject=o.subject, period=o.period,
+        status=o.status, rows_read=o.rows_read, rows_loaded=o.rows_loaded, rows_rejected=o.rows_rejected,
+        rows_skipped=o.rows_skipped, errors=sum(f.severity == "error" for f in o.findings),
+        warnings=sum(f.severity == "warning" for f in o.findings), received_at=o.received_at, processed_at=now,
+        stored_path=o.stored_path, explanation_path=o.explanation_path, duplicate_of=o.duplicate_of,
+        superseded_by=None, run_id=run_id) for o in outcomes]
+    ids = conn.execute(insert(ingested_file).returning(ingested_file.c.id, sort_by_parameter_order=True), rows)
+    for outcome, file_id in zip(outcomes, ids.scalars().all(), strict=True):
+        outcome.file_id = file_id
+
+
+def _insert_headers(conn: Connection, stored: Sequence[Outcome]) -> None:
+    """One monthly_report / weekly_report row per stored report."""
+    by_table: dict[str, list[dict]] = {}
+    for outcome in stored:
+        if outcome.header is not None:
+            table, row = outcome.header
+            by_table.setdefault(table, []).append({"file_id": outcome.file_id, **row})
+    for table, rows in by_table.items():
+        bulk_insert(conn, metadata.tables[table], rows)
+
+
+def _insert_facts(conn: Connection, stored: Sequence[Outcome]) -> None:
+    """Every stored file's fact rows with lineage (file_id, sheet_row): one bulk insert per table."""
+    parts: dict[str, list[tuple[Outcome, pd.DataFrame]]] = {}
+    for outcome in stored:
+        for table_name, frame in outcome.facts.items():
+            if not frame.empty:
+                parts.setdefault(table_name, []).append((outcome, frame))
+    for table_name, frames in parts.items():
+        table = metadata.tables[table_name]
+        rows = pd.concat([frame for _, frame in frames], ignore_index=True).rename(columns={"_row": "sheet_row"})
+        lengths = [len(frame) for _, frame in frames]
+        rows["file_id"] = np.repeat([o.file_id for o, _ in frames], lengths)
+        for column in frames[0][0].stamp:
+            rows[column] = pd.Series(np.repeat(np.array([o.stamp[column] for o, _ in frames], dtype=object), lengths),
+                                     dtype=object)
+        bulk_insert(conn, table, records(rows[[c for c in rows.columns if c in table.c]], table))
+
+
+def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, object]]) -> None:
+    """Insert rows (all with the same keys) in one go: COPY on PostgreSQL, one executemany elsewhere.
+    Either way inside the caller's transaction."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(table), list(rows))
+        return
+    from psycopg import sql
+
+    columns = list(rows[0])
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
+    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
+
+
+def records(frame: pd.DataFrame, table: Table | None = None) -> list[dict[str, object]]:
+    """A DataFrame as database rows: NaN/NaT → None, numpy scalars → Python values, and whole
+    numbers in integer columns as int (a column with a gap is float in pandas)."""
+    columns = {}
+    for name in frame.columns:
+        values = [_plain(v) for v in frame[name].tolist()]
+        if table is not None and name in table.c and isinstance(table.c[name].type, Integer):
+            values = [None if v is None else int(v) for v in values]
+        columns[name] = values
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
 def _accepted_id(conn: Connection, sha: str) -> int | None:
@@ -95,71 +233,25 @@ def _accepted_id(conn: Connection, sha: str) -> int | None:
         ingested_file.c.sha256 == sha, ingested_file.c.status.in_(("loaded", "superseded")))).scalar()
 
 
-def _current_version(conn: Connection, outcome: Outcome):
-    """The ledger row of the submission's current version, locked against a racing pass."""
-    query = select(ingested_file.c.id, ingested_file.c.received_at).where(and_(
-        ingested_file.c.kind == outcome.kind,
-        ingested_file.c.subject == outcome.subject,
-        ingested_file.c.period == outcome.period,
-        ingested_file.c.status == "loaded",
-    ))
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    return conn.execute(query).first()
-
-
-def _insert_ledger_row(conn: Connection, outcome: Outcome, run_id: str, now: dt.datetime,
-                       superseded_by: int | None = None) -> int:
-    """Insert the file's ledger row and return its id."""
-    return conn.execute(insert(ingested_file).values(
-        sha256=outcome.sha256, original_name=outcome.original_name, kind=outcome.kind,
-        subject=outcome.subject, period=outcome.period, status=outcome.status,
-        rows_read=outcome.rows_read, rows_loaded=outcome.rows_loaded, rows_rejected=outcome.rows_rejected,
-        rows_skipped=outcome.rows_skipped, errors=sum(f.severity == "error" for f in outcome.findings),
-        warnings=sum(f.severity == "warning" for f in outcome.findings),
-        received_at=outcome.received_at, processed_at=now, stored_path=outcome.stored_path,
-        explanation_path=outcome.explanation_path, duplicate_of=outcome.duplicate_of,
-        superseded_by=superseded_by, run_id=run_id,
-    ).returning(ingested_file.c.id)).scalar_one()
-
-
-def _insert_facts(conn: Connection, outcome: Outcome) -> None:
-    """Insert the file's fact rows with lineage (file_id, sheet_row)."""
-    if outcome.header is not None:
-        table, row = outcome.header
-        conn.execute(insert(metadata.tables[table]).values(file_id=outcome.file_id, **row))
-    for table_name, frame in outcome.facts.items():
-        if frame.empty:
-            continue
-        table = metadata.tables[table_name]
-        rows = [
-            {"file_id": outcome.file_id, "sheet_row": int(r["_row"]),
-             **{k: _plain(v) for k, v in r.items() if k != "_row" and k in table.c}}
-            for r in frame.to_dict("records")
-        ]
-        conn.execute(insert(table), rows)
-
-
 def _plain(value: object) -> object:
-    """A DataFrame cell as a DB value: NaN/NaT → None, numpy scalars → Python."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    """A DataFrame cell as a DB value: NaN/NaT/NA → None, numpy scalars → Python."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT or value is pd.NA:
         return None
     return value.item() if hasattr(value, "item") else value
 
 
-def _insert_findings(conn: Connection, outcome: Outcome) -> None:
-    """Record every finding and every skipped row (with its reason) of the file."""
+def _insert_findings(conn: Connection, outcomes: Sequence[Outcome]) -> None:
+    """Record every finding and every skipped row (with its reason) of the batch's files."""
     rows = [
-        {"file_id": outcome.file_id, "severity": f.severity, "sheet": f.sheet, "row": f.row, "col": f.col,
+        {"file_id": o.file_id, "severity": f.severity, "sheet": f.sheet, "row": f.row, "col": f.col,
          "header": f.header, "value": f.value, "message": f.message, "fix": f.fix}
-        for f in outcome.findings
+        for o in outcomes for f in o.findings
     ] + [
-        {"file_id": outcome.file_id, "severity": "skipped", "sheet": sheet, "row": row, "col": None,
+        {"file_id": o.file_id, "severity": "skipped", "sheet": sheet, "row": row, "col": None,
          "header": "", "value": "", "message": reason, "fix": ""}
-        for sheet, row, reason in outcome.skipped
+        for o in outcomes for sheet, row, reason in o.skipped
     ]
-    if rows:
-        conn.execute(insert(file_finding), rows)
+    bulk_insert(conn, file_finding, rows)
 
 
 def accepted_file_ids(engine: Engine, shas: Iterable[str]) -> dict[str, tuple[int, str | None, str]]:
@@ -183,4 +275,4 @@ def replace_dimensions(engine: Engine, groups: pd.DataFrame, key_enterprises: pd
         for table, frame in ((dim_group, groups), (dim_key_enterprise, key_enterprises), (submission_due, due)):
             conn.execute(delete(table))
             if not frame.empty:
-                conn.execute(insert(table), [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")])
+                conn.execute(insert(table), records(frame, table))

@@ -76,23 +76,24 @@ def monthly_header(staged: StagedWorkbook) -> dict[str, object]:
     return {k: info.get(k) for k in ("group_code", "month", "reporter", "phone", "filed_on")}
 
 
-def fact_frames(staged: StagedWorkbook, received_at: dt.datetime) -> dict[str, pd.DataFrame]:
-    """Fact rows per warehouse table, with the submission's keys stamped on every row."""
-    frames = {}
+def fact_frames(staged: StagedWorkbook) -> dict[str, pd.DataFrame]:
+    """Fact rows per warehouse table, as staged (the submission's keys are in `fact_stamp`)."""
+    return {table: staged.sheets[sheet_name].frame
+            for sheet_name, table in FACT_SHEETS.get(staged.kind, {}).items() if sheet_name in staged.sheets}
+
+
+def fact_stamp(staged: StagedWorkbook, received_at: dt.datetime) -> dict[str, object]:
+    """The submission's keys, stamped on every fact row it brings (group and month, the weekly
+    report's cadre and week, the library snapshot's time)."""
     info = basic_info(staged)
-    for sheet_name, table in FACT_SHEETS.get(staged.kind, {}).items():
-        part = staged.sheets.get(sheet_name)
-        frame = part.frame.drop(columns=["seq"], errors="ignore") if part is not None else pd.DataFrame()
-        if staged.kind == "月报":
-            frame = frame.assign(group_code=info.get("group_code"), month=info.get("month"))
-        elif staged.kind == "项目库":
-            frame = frame.assign(snapshot_at=received_at)
-        elif staged.kind == "周报":
-            week = info.get("week")
-            frame = frame.assign(cadre=info.get("cadre"), week_start=week,
-                                 week_end=week + dt.timedelta(days=6) if week else None)
-        frames[table] = frame
-    return frames
+    if staged.kind == "月报":
+        return {"group_code": info.get("group_code"), "month": info.get("month")}
+    if staged.kind == "项目库":
+        return {"snapshot_at": received_at}
+    if staged.kind == "周报":
+        week = info.get("week")
+        return {"cadre": info.get("cadre"), "week_start": week, "week_end": week + dt.timedelta(days=6) if week else None}
+    return {}
 
 
 def duplicate_project_codes(staged: StagedWorkbook) -> list[Finding]:
