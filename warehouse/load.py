@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, Integer, Table, bindparam, delete, insert, select, update
 
@@ -51,14 +50,14 @@ class Outcome:
     explanation_path: str | None = None
     duplicate_of: int | None = None
     header: tuple[str, dict[str, object]] | None = None  # (table, row without file_id): monthly_report / weekly_report
-    facts: dict[str, pd.DataFrame] = field(default_factory=dict)  # table name → rows with `_row`
+    facts: dict[str, dict[str, list[object]]] = field(default_factory=dict)  # table → columns, `_row` the Excel row
     stamp: dict[str, object] = field(default_factory=dict)  # column → value on every fact row (the submission's keys)
     file_id: int | None = None  # set when recorded
     submitter: str | None = None  # who sent it (填报人 / 包联人), when the file says
 
     @property
     def rows_loaded(self) -> int:
-        return sum(len(f) for f in self.facts.values()) if self.status in ("loaded", "superseded") else 0
+        return sum(len(f.get("_row", ())) for f in self.facts.values()) if self.status in ("loaded", "superseded") else 0
 
 
 def record_outcomes(engine: Engine, outcomes: Sequence[Outcome], run_id: str, now: dt.datetime) -> list[Outcome]:
@@ -181,20 +180,24 @@ def _insert_headers(conn: Connection, stored: Sequence[Outcome]) -> None:
 
 def _insert_facts(conn: Connection, stored: Sequence[Outcome]) -> None:
     """Every stored file's fact rows with lineage (file_id, sheet_row): one bulk insert per table."""
-    parts: dict[str, list[tuple[Outcome, pd.DataFrame]]] = {}
+    rows: dict[str, list[dict[str, object]]] = {}
     for outcome in stored:
-        for table_name, frame in outcome.facts.items():
-            if not frame.empty:
-                parts.setdefault(table_name, []).append((outcome, frame))
-    for table_name, frames in parts.items():
-        table = metadata.tables[table_name]
-        rows = pd.concat([frame for _, frame in frames], ignore_index=True).rename(columns={"_row": "sheet_row"})
-        lengths = [len(frame) for _, frame in frames]
-        rows["file_id"] = np.repeat([o.file_id for o, _ in frames], lengths)
-        for column in frames[0][0].stamp:
-            rows[column] = pd.Series(np.repeat(np.array([o.stamp[column] for o, _ in frames], dtype=object), lengths),
-                                     dtype=object)
-        bulk_insert(conn, table, records(rows[[c for c in rows.columns if c in table.c]], table))
+        for table_name, columns in outcome.facts.items():
+            rows.setdefault(table_name, []).extend(fact_rows(metadata.tables[table_name], columns, outcome))
+    for table_name, table_rows in rows.items():
+        bulk_insert(conn, metadata.tables[table_name], table_rows)
+
+
+def fact_rows(table: Table, columns: dict[str, list[object]], outcome: Outcome) -> list[dict[str, object]]:
+    """One file's staged columns as rows of `table`: every table column filled (absent → NULL), lineage
+    and the submission's keys stamped on each row."""
+    stamp = {name: value for name, value in outcome.stamp.items() if name in table.c}
+    fields = [c.name for c in table.c if c.name in columns and c.name not in stamp]
+    absent = {c.name: None for c in table.c
+              if c.name not in columns and c.name not in stamp and c.name not in ("id", "file_id", "sheet_row")}
+    fixed = {"file_id": outcome.file_id, **absent, **stamp}
+    return [{"sheet_row": row, **fixed, **dict(zip(fields, values))}
+            for row, *values in zip(columns.get("_row", ()), *(columns[f] for f in fields))]
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, object]]) -> None:

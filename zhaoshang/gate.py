@@ -149,17 +149,19 @@ def check_batch(batch: Sequence[Examined], settings: Settings, known: Known) -> 
 def with_batch(known: Known, staged: Sequence[StagedWorkbook]) -> Known:
     """What the warehouse holds plus what this batch brings (library codes, weekly cumulative figures)."""
     codes = set(known.project_codes)
-    weekly = [known.cumulative]
+    weekly = {"project_code": [], "week_start": [], "invest_cum_wan": []}
     for workbook in staged:
         part = workbook.sheets.get("项目库" if workbook.kind == "项目库" else "项目进展")
-        if part is None or part.frame.empty or "project_code" not in part.frame:
+        if part is None or "project_code" not in part.columns:
             continue
         if workbook.kind == "项目库":
-            codes |= set(part.frame["project_code"].dropna())
-        elif workbook.kind == "周报" and "invest_cum_wan" in part.frame:
-            week = weekly_rules.report_week(workbook)
-            weekly.append(part.frame[["project_code", "invest_cum_wan"]].assign(week_start=week))
-    cumulative = pd.concat([w for w in weekly if not w.empty] or [known.cumulative], ignore_index=True)
+            codes |= {code for code in part.columns["project_code"] if code is not None}
+        elif workbook.kind == "周报" and "invest_cum_wan" in part.columns:
+            weekly["project_code"] += part.columns["project_code"]
+            weekly["invest_cum_wan"] += part.columns["invest_cum_wan"]
+            weekly["week_start"] += [weekly_rules.report_week(workbook)] * part.record_count
+    frames = [frame for frame in (known.cumulative, pd.DataFrame(weekly)) if len(frame)]
+    cumulative = pd.concat(frames, ignore_index=True) if len(frames) == 2 else (frames or [known.cumulative])[0]
     return Known(known.signings, codes, cumulative, known.group_of, known.group_names)
 
 

@@ -154,7 +154,7 @@ def outcome_of(examined: Examined, settings: Settings) -> load.Outcome:
         destination = inbox.archive_path(settings, file.kind, period, name)
         inbox.place_copy(examined.data, destination, file.received_at)
         outcome.stored_path = inbox.relative(settings, destination)
-        outcome.facts = gate.submissions.fact_frames(staged)
+        outcome.facts = gate.submissions.fact_columns(staged)
         outcome.stamp = gate.submissions.fact_stamp(staged, file.received_at)
         outcome.header = gate.submissions.report_header(staged)
         return outcome

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from transforms.findings import Finding
@@ -167,16 +168,17 @@ def validate_rows(frame: pd.DataFrame, suite_name: str, parameters: dict[str, li
 def suite_findings(staged: Sequence[StagedWorkbook], sheet: Sheet, parameters: dict[str, list[str]]) -> dict[int, list[Finding]]:
     """Validate one sheet kind across many staged files at once; findings per file index."""
     parts = [(i, wb.sheets[sheet.name]) for i, wb in enumerate(staged) if sheet.name in wb.sheets]
-    frames = [part.frame.assign(_file=i) for i, part in parts if not part.frame.empty]
-    if not frames:
+    parts = [(i, part) for i, part in parts if part.record_count]
+    if not parts:
         return {}
-    rows = pd.concat(frames, ignore_index=True)
+    rows = joined_frame([part.columns for _, part in parts])
+    rows["_file"] = np.repeat([i for i, _ in parts], [part.record_count for _, part in parts])
     rows["_key"] = range(len(rows))
     out: dict[int, list[Finding]] = {}
     for key, field, meta in validate_rows(rows, sheet.suite, parameters):
         record = rows.iloc[key]
         part = staged[int(record["_file"])].sheets[sheet.name]
-        if field not in part.frame.columns:
+        if field not in part.columns:
             continue  # this file lacks the whole column (another file of the pass has it): staging said so once
         row, col = _cell_of(part, int(record["_row"]), field)
         if (int(record["_row"]), field) in part.unreadable:
@@ -193,6 +195,17 @@ def suite_findings(staged: Sequence[StagedWorkbook], sheet: Sheet, parameters: d
             meta["severity"], part.name, row, col, meta.get("header", field), shown, meta["message"], fix,
         ))
     return out
+
+
+def joined_frame(parts: Sequence[dict[str, list[object]]]) -> pd.DataFrame:
+    """Many files' staged columns as one frame (a field a file lacks is empty on its rows)."""
+    names = list(dict.fromkeys(name for columns in parts for name in columns))
+    joined: dict[str, list[object]] = {name: [] for name in names}
+    for columns in parts:
+        count = len(columns["_row"])
+        for name in names:
+            joined[name].extend(columns.get(name) or [None] * count)
+    return pd.DataFrame(joined)
 
 
 def allowed_values(column: Column, parameters: dict[str, list[str]]) -> list[str]:

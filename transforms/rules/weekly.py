@@ -25,10 +25,10 @@ def unknown_project_codes(staged: StagedWorkbook, library_codes: set[str]) -> li
     findings = []
     for sheet_name in CODED_SHEETS:
         part = staged.sheets.get(sheet_name)
-        if part is None or part.frame.empty or "project_code" not in part.frame:
+        if part is None or "project_code" not in part.columns:
             continue
-        for row, code in zip(part.frame["_row"], part.frame["project_code"]):
-            if code and code == code and code not in library_codes:
+        for row, code in zip(part.columns["_row"], part.columns["project_code"]):
+            if code and code not in library_codes:
                 findings.append(Finding(
                     "error", part.name, int(row), part.positions["project_code"], "项目编号", code,
                     f"项目编号“{code}”不在项目库中。",
@@ -39,15 +39,15 @@ def unknown_project_codes(staged: StagedWorkbook, library_codes: set[str]) -> li
 def procedures_done_without_date(staged: StagedWorkbook) -> list[Finding]:
     """已办结 needs 实际办结日期, and that date is not after the report week (its Sunday)."""
     part, week = staged.sheets.get("手续办理"), report_week(staged)
-    if part is None or part.frame.empty or "status" not in part.frame or "done_on" not in part.frame:
+    if part is None or "status" not in part.columns or "done_on" not in part.columns:
         return []
     header = WEEKLY.sheet("手续办理").column("done_on").header
     col = part.positions.get("done_on") or part.positions.get("status")
     findings = []
-    for row, status, done_on in zip(part.frame["_row"], part.frame["status"], part.frame["done_on"]):
+    for row, status, done_on in zip(part.columns["_row"], part.columns["status"], part.columns["done_on"]):
         if status != "已办结":
             continue
-        if done_on is None or done_on != done_on:
+        if done_on is None:
             findings.append(Finding("error", part.name, int(row), col, header, "",
                                     "办理状态为“已办结”，但没有填写实际办结日期。", "请填写实际办结日期。"))
         elif week and done_on > week + dt.timedelta(days=6):
@@ -60,13 +60,14 @@ def procedures_done_without_date(staged: StagedWorkbook) -> list[Finding]:
 def week_investment_above_cumulative(staged: StagedWorkbook) -> list[Finding]:
     """本周完成投资 cannot exceed 累计完成投资."""
     part = staged.sheets.get("项目进展")
-    if part is None or part.frame.empty or not {"invest_week_wan", "invest_cum_wan"} <= set(part.frame):
+    if part is None or not {"invest_week_wan", "invest_cum_wan"} <= set(part.columns):
         return []
-    rows = part.frame[part.frame["invest_week_wan"] > part.frame["invest_cum_wan"]]
-    return [Finding("error", part.name, int(r["_row"]), part.positions["invest_week_wan"], "本周完成投资（万元）",
-                    f"{r['invest_week_wan']:g}",
-                    f"本周完成投资 {r['invest_week_wan']:g} 万元大于累计完成投资 {r['invest_cum_wan']:g} 万元。",
-                    "累计完成投资应包含本周完成投资，请核对。") for _, r in rows.iterrows()]
+    columns = part.columns
+    return [Finding("error", part.name, row, part.positions["invest_week_wan"], "本周完成投资（万元）", f"{week:g}",
+                    f"本周完成投资 {week:g} 万元大于累计完成投资 {cumulative:g} 万元。",
+                    "累计完成投资应包含本周完成投资，请核对。")
+            for row, week, cumulative in zip(columns["_row"], columns["invest_week_wan"], columns["invest_cum_wan"])
+            if week is not None and cumulative is not None and week > cumulative]
 
 
 def cumulative_history(history: pd.DataFrame) -> dict[str, list[tuple[dt.date, float]]]:
@@ -93,12 +94,12 @@ def cumulative_below_last_week(staged: StagedWorkbook, history: dict[str, list[t
     `history`: cumulative_history() of every other accepted report.
     """
     part, week = staged.sheets.get("项目进展"), report_week(staged)
-    if part is None or part.frame.empty or week is None or "invest_cum_wan" not in part.frame:
+    if part is None or week is None or not {"project_code", "invest_cum_wan"} <= set(part.columns):
         return []
     findings = []
-    for row, code, cumulative in zip(part.frame["_row"], part.frame["project_code"], part.frame["invest_cum_wan"]):
+    for row, code, cumulative in zip(part.columns["_row"], part.columns["project_code"], part.columns["invest_cum_wan"]):
         previous = previous_report(history.get(code, []), week)
-        if previous and cumulative == cumulative and cumulative < previous[1]:
+        if previous and cumulative is not None and cumulative < previous[1]:
             findings.append(Finding(
                 "warning", part.name, int(row), part.positions["invest_cum_wan"], "累计完成投资（万元）", f"{cumulative:g}",
                 f"累计完成投资 {cumulative:g} 万元低于上次报告（{previous[0].isoformat()}）的 {previous[1]:g} 万元。",
@@ -109,13 +110,13 @@ def cumulative_below_last_week(staged: StagedWorkbook, history: dict[str, list[t
 def csv_rows_disagree(staged: StagedWorkbook) -> list[Finding]:
     """A CSV weekly report is one cadre's one week: every row must name the same 包联人 and 报告周."""
     part = staged.sheets.get("项目进展")
-    if part is None or part.frame.empty or not {"cadre", "week"} <= set(part.frame):
+    if part is None or not part.record_count or not {"cadre", "week"} <= set(part.columns):
         return []
-    first = part.frame.iloc[0]
+    first = {k: values[0] for k, values in part.columns.items()}
     findings = []
     for field, header in (("cadre", "包联人"), ("week", "报告周")):
-        for row, value in zip(part.frame["_row"], part.frame[field]):
-            if value is not None and value == value and value != first[field]:
+        for row, value in zip(part.columns["_row"], part.columns[field]):
+            if value is not None and value != first[field]:
                 findings.append(Finding("error", part.name, int(row), part.positions[field], header, str(value),
                                         f"{header}与第{int(first['_row'])}行不一致（一份周报只能是一位包联人、一周）。",
                                         "请按包联人和报告周分别提交。"))

@@ -1,14 +1,20 @@
-"""Staging: one raw sheet → one typed DataFrame (one row per record) plus findings.
+"""Staging: one raw sheet → typed records (one per data row, held as columns) plus findings.
 
 Staging only locates, renames, casts and normalises; it applies no business rule.
-Every output row keeps `_row`, the Excel row it came from, for lineage and for
+Every record keeps `_row`, the Excel row it came from, for lineage and for
 explanations. Rows that are blank or a 合计 line are skipped and counted.
+
+Records are kept as plain column lists: a pass stages thousands of small sheets, and
+building a DataFrame per sheet would cost more than the sheet's data. The batch steps
+(suites, loading) join the columns of many files into one frame; per-file rules that
+want a DataFrame get one from `StagedSheet.frame`, built on first use.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -25,7 +31,7 @@ class StagedSheet:
     """A sheet after staging: typed records, problems found, rows skipped and why."""
 
     name: str
-    frame: pd.DataFrame
+    columns: dict[str, list[object]] = field(default_factory=dict)  # `_row` and each field → values per record
     findings: list[Finding] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
     rows_read: int = 0
@@ -34,6 +40,21 @@ class StagedSheet:
     # where each column sits: field → 1-based Excel column (for form sheets: field → (row, col))
     positions: dict[str, object] = field(default_factory=dict)
     layout_is_table: bool = True
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The records as a DataFrame (columns `_row` and the fields present)."""
+        return pd.DataFrame(self.columns)
+
+    @property
+    def record_count(self) -> int:
+        return len(self.columns.get("_row", ()))
+
+    def first_record(self) -> dict[str, object]:
+        """The first record's fields (a form sheet has exactly one); empty if there is none."""
+        if not self.record_count:
+            return {}
+        return {k: values[0] for k, values in self.columns.items() if k != "_row"}
 
 
 def cell_parser(column: Column, group_codes: dict[str, str]) -> Callable[[object], n.Parsed]:
@@ -105,47 +126,47 @@ def stage_table(name: str, rows: Sequence[Sequence[object]], spec: Sheet,
                 group_codes: dict[str, str], row_offset: int = 0) -> StagedSheet:
     """Stage a table sheet: find the header, skip blank/合计 rows, normalise every cell."""
     if _last_nonblank(rows) < 0:
-        return StagedSheet(name=name, frame=pd.DataFrame())  # an empty sheet: nothing to report this period
+        return StagedSheet(name=name)  # an empty sheet: nothing to report this period
     located = header_row(rows, spec)
     if located is None:
         return _missing_header(name, spec)
     head, keys = located
     col_of = {key: j for j, key in enumerate(keys) if key}
-    staged = StagedSheet(name=name, frame=pd.DataFrame())
+    findings: list[Finding] = []
     for column in spec.columns:
         if header_key(column.header) not in col_of and column.required:
-            staged.findings.append(Finding(
+            findings.append(Finding(
                 "error", name, head + 1 + row_offset, None, column.header, "",
                 f"缺少必填列“{column.header}”。",
                 f"请使用最新模板，在第{head + 1 + row_offset}行表头中加入“{column.header}”列。",
             ))
     present = [c for c in spec.columns if header_key(c.header) in col_of]
-    staged.positions = {c.field: col_of[header_key(c.header)] + 1 for c in present}
     parsers = {c.field: cell_parser(c, group_codes) for c in present}
-    records: list[dict[str, object]] = []
+    columns: dict[str, list[object]] = {"_row": [], **{c.field: [] for c in present}}
+    skipped: list[tuple[int, str]] = []
+    unreadable: set[tuple[int, str]] = set()
     last = _last_nonblank(rows)
     for i in range(head + 1, last + 1):
         row = rows[i]
         excel_row = i + 1 + row_offset
-        staged.rows_read += 1
         reason = skip_reason(row)
         if reason:
-            staged.skipped.append((excel_row, reason))
+            skipped.append((excel_row, reason))
             continue
-        record: dict[str, object] = {"_row": excel_row}
+        columns["_row"].append(excel_row)
         for column in present:
             j = col_of[header_key(column.header)]
             raw = row[j] if j < len(row) else None
             value, problem = (None, None) if n.is_blank(raw) else parsers[column.field](raw)
             if problem:
-                staged.unreadable.add((excel_row, column.field))
-                staged.findings.append(Finding(
+                unreadable.add((excel_row, column.field))
+                findings.append(Finding(
                     "error", name, excel_row, j + 1, column.header, n.display(raw), problem.message, problem.fix,
                 ))
-            record[column.field] = value
-        records.append(record)
-    staged.frame = pd.DataFrame(records, columns=["_row", *(c.field for c in present)])
-    return staged
+            columns[column.field].append(value)
+    return StagedSheet(name=name, columns=columns, findings=findings, skipped=skipped,
+                       rows_read=last - head, unreadable=unreadable,
+                       positions={c.field: col_of[header_key(c.header)] + 1 for c in present})
 
 
 def _last_nonblank(rows: Sequence[Sequence[object]]) -> int:
@@ -159,7 +180,7 @@ def _last_nonblank(rows: Sequence[Sequence[object]]) -> int:
 def _missing_header(name: str, spec: Sheet) -> StagedSheet:
     """A sheet in which no header row could be found."""
     expected = "、".join(c.header for c in spec.columns if c.required)
-    return StagedSheet(name=name, frame=pd.DataFrame(), findings=[Finding(
+    return StagedSheet(name=name, findings=[Finding(
         "error", name, None, None, "", "",
         f"工作表“{name}”中找不到表头行（应包含：{expected}）。",
         "请使用系统提供的模板，不要修改表头文字。",
@@ -178,25 +199,27 @@ def stage_form(name: str, rows: Sequence[Sequence[object]], spec: Sheet,
         column = wanted[header_key(cells[0][1])]
         value_cell = cells[1] if len(cells) > 1 else (cells[0][0] + 1, None)
         found.setdefault(column.field, (i + 1, value_cell[0] + 1, value_cell[1]))
-    staged = StagedSheet(name=name, frame=pd.DataFrame(), layout_is_table=False)  # a form holds no data rows
+    findings: list[Finding] = []
+    unreadable: set[tuple[int, str]] = set()
+    positions: dict[str, object] = {}
     record: dict[str, object] = {"_row": 0}
     for column in spec.columns:
         if column.field not in found:
             record[column.field] = None
             if column.required:
-                staged.unreadable.add((0, column.field))
-                staged.findings.append(Finding(
+                unreadable.add((0, column.field))
+                findings.append(Finding(
                     "error", name, None, None, column.header, "",
                     f"缺少“{column.header}”一项。",
                     f"请在“{name}”表中增加一行：项目填“{column.header}”，内容填写相应信息。",
                 ))
             continue
         row, col, raw = found[column.field]
-        staged.positions[column.field] = (row, col)
+        positions[column.field] = (row, col)
         value, problem = (None, None) if n.is_blank(raw) else cell_parser(column, group_codes)(raw)
         if problem:
-            staged.unreadable.add((0, column.field))
-            staged.findings.append(Finding("error", name, row, col, column.header, n.display(raw), problem.message, problem.fix))
+            unreadable.add((0, column.field))
+            findings.append(Finding("error", name, row, col, column.header, n.display(raw), problem.message, problem.fix))
         record[column.field] = value
-    staged.frame = pd.DataFrame([record])
-    return staged
+    return StagedSheet(name=name, columns={k: [v] for k, v in record.items()}, findings=findings,
+                       unreadable=unreadable, positions=positions, layout_is_table=False)  # a form holds no data rows

@@ -1,13 +1,12 @@
 """Per-kind shaping of a staged workbook into warehouse rows: who/which period, header, facts.
 
-Grain of each returned frame: one row per sheet row, `_row` being its Excel row.
+Grain of the fact columns: one record per sheet row, `_row` being its Excel row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 
 from transforms.findings import Finding
 from transforms.staging.workbook import StagedWorkbook
@@ -25,9 +24,7 @@ REVIEW_SUBJECT = "述职评议"  # one submission per half-year, from the office
 def basic_info(staged: StagedWorkbook) -> dict[str, object]:
     """The 基本信息 fields of a staged workbook as a plain dict (empty if the sheet is missing)."""
     basic = staged.sheets.get("基本信息")
-    if basic is None or basic.frame.empty:
-        return {}
-    return {k: (None if v != v else v) for k, v in basic.frame.iloc[0].items() if k != "_row"}
+    return basic.first_record() if basic is not None else {}
 
 
 def subject_and_period(staged: StagedWorkbook, received_at: dt.datetime) -> tuple[str | None, str | None]:
@@ -50,9 +47,9 @@ def subject_and_period(staged: StagedWorkbook, received_at: dt.datetime) -> tupl
 def review_halves(staged: StagedWorkbook) -> list[str]:
     """The distinct 考核期 in a review-score file (one expected)."""
     part = staged.sheets.get("评议得分")
-    if part is None or part.frame.empty or "half" not in part.frame:
+    if part is None or "half" not in part.columns:
         return []
-    return sorted(set(part.frame["half"].dropna()))
+    return sorted({half for half in part.columns["half"] if half is not None})
 
 
 def weekly_header(staged: StagedWorkbook) -> dict[str, object]:
@@ -76,9 +73,9 @@ def monthly_header(staged: StagedWorkbook) -> dict[str, object]:
     return {k: info.get(k) for k in ("group_code", "month", "reporter", "phone", "filed_on")}
 
 
-def fact_frames(staged: StagedWorkbook) -> dict[str, pd.DataFrame]:
-    """Fact rows per warehouse table, as staged (the submission's keys are in `fact_stamp`)."""
-    return {table: staged.sheets[sheet_name].frame
+def fact_columns(staged: StagedWorkbook) -> dict[str, dict[str, list[object]]]:
+    """Fact rows per warehouse table, as staged columns (the submission's keys are in `fact_stamp`)."""
+    return {table: staged.sheets[sheet_name].columns
             for sheet_name, table in FACT_SHEETS.get(staged.kind, {}).items() if sheet_name in staged.sheets}
 
 

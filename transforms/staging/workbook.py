@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-import pandas as pd
-
 from transforms.findings import Finding, file_error
 from transforms.staging import normalise as n
 from transforms.staging.sheets import StagedSheet, header_row, stage_form, stage_table
@@ -150,14 +148,14 @@ def stage_weekly_csv(rows: Rows, group_codes: dict[str, str]) -> StagedWorkbook:
     staged = StagedWorkbook(kind="周报")
     table = stage_table(progress.name, rows, wide, group_codes)
     staged.sheets[progress.name] = table
-    if table.frame.empty or "cadre" not in table.frame or "week" not in table.frame:
+    if not table.record_count or "cadre" not in table.columns or "week" not in table.columns:
         staged.findings.append(file_error(
             "CSV 周报缺少“包联人”或“报告周”列，或没有任何数据行。",
             "请使用“项目周报（CSV模板）”，每行都填写包联人和报告周。"))
         return staged
-    first = table.frame.iloc[0]
-    basic = StagedSheet(name=progress.name, layout_is_table=False, frame=pd.DataFrame([{
-        "_row": 0, "cadre": first["cadre"], "week": first["week"], "filed_on": None}]))
+    first = {k: values[0] for k, values in table.columns.items()}
+    basic = StagedSheet(name=progress.name, layout_is_table=False, columns={
+        "_row": [0], "cadre": [first["cadre"]], "week": [first["week"]], "filed_on": [None]})
     basic.positions = {"cadre": (int(first["_row"]), table.positions["cadre"]),
                        "week": (int(first["_row"]), table.positions["week"])}
     basic.unreadable = {(0, f) for r, f in table.unreadable if r == int(first["_row"]) and f in ("cadre", "week")}
