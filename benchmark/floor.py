@@ -30,6 +30,17 @@ def load_floor(inbox: Path, url: str) -> dict[str, float]:
             frame = pd.DataFrame([r + [""] * (width - len(r)) for r in table],
                                  columns=[f"c{i}" for i in range(width)])
             frame.to_sql(f"floor_{abs(hash(name)) % 10_000}", conn, if_exists="replace", index=False,
-                         method="multi" if engine.dialect.name == "sqlite" else None, chunksize=500)
+                         method=_copy if engine.dialect.name == "postgresql" else None)
     engine.dispose()
     return {"read_s": read - started, "load_s": time.perf_counter() - read, "total_s": time.perf_counter() - started}
+
+
+def _copy(table, conn, keys, data_iter) -> None:
+    """pandas to_sql method: COPY FROM STDIN on PostgreSQL, the fastest bulk load it has."""
+    from psycopg import sql
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, keys)))
+    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in data_iter:
+            copy.write_row(row)
