@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,14 +19,37 @@ EXPENSE_HEADERS = [c.header for c in MONTHLY.sheet("经费支出").columns]
 LIBRARY_HEADERS = [c.header for c in LIBRARY.sheet("项目库").columns]
 
 
-def workbook(path: Path, sheets: dict[str, Sequence[Sequence[object]]], received: dt.datetime | None = None) -> Path:
-    """Write `sheets` (name → rows from A1) to an .xlsx; set its arrival time if given."""
+# Excel writes a character XML cannot carry (a control character, a carriage return) as `_xHHHH_`,
+# and a literal `_xHHHH_` typed into a cell as `_x005F_xHHHH_`.
+_OOXML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+
+
+def as_typed(text: str) -> str:
+    """`text` as Excel stores what was typed into a cell (readers decode it back to `text`)."""
+    text = _OOXML_ESCAPE.sub(lambda m: "_x005F" + m.group(), text)
+    return _NOT_IN_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def workbook(path: Path, sheets: dict[str, Sequence[Sequence[object]]], received: dt.datetime | None = None,
+             typed: bool = False) -> Path:
+    """Write `sheets` (name → rows from A1) to an .xlsx; set its arrival time if given.
+
+    `typed=True` stores every string as text typed into the cell would be: "=SUM(A1)" is text,
+    not a formula, and control characters are kept (as Excel encodes them).
+    """
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(list(row))
+        for r, row in enumerate(rows, start=1):
+            if not typed:
+                sheet.append(list(row))
+                continue
+            for c, value in enumerate(row, start=1):
+                cell = sheet.cell(row=r, column=c, value=as_typed(value) if isinstance(value, str) else value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # openpyxl takes "=…" for a formula
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     if received is not None:
@@ -35,7 +59,8 @@ def workbook(path: Path, sheets: dict[str, Sequence[Sequence[object]]], received
 
 
 def monthly(path: Path, group: str, month: object, contacts=(), signings=(), expenses=(),
-            reporter: str = "刘志强", received: dt.datetime | None = None, extra: dict | None = None) -> Path:
+            reporter: str = "刘志强", received: dt.datetime | None = None, extra: dict | None = None,
+            typed: bool = False) -> Path:
     """A monthly report with the given data rows under the contract's headers."""
     sheets = {
         "基本信息": [["项目", "内容"], ["工作组", group], ["报告月份", month], ["填报人", reporter]],
@@ -44,7 +69,7 @@ def monthly(path: Path, group: str, month: object, contacts=(), signings=(), exp
         "经费支出": [EXPENSE_HEADERS, *expenses],
         **(extra or {}),
     }
-    return workbook(path, sheets, received)
+    return workbook(path, sheets, received, typed)
 
 
 def contact(enterprise: str, day: object, person: str = "陈静", stage: str = "初步接触", region: str = "吉林省",
@@ -69,7 +94,7 @@ PROBLEM_HEADERS = [c.header for c in WEEKLY.sheet("问题清单").columns]
 
 
 def weekly(path: Path, cadre: str, week: object, progress=(), procedures=(), problems=None,
-           received: dt.datetime | None = None) -> Path:
+           received: dt.datetime | None = None, typed: bool = False) -> Path:
     """A weekly project report; `problems=None` leaves out the optional 问题清单 sheet."""
     sheets = {
         "基本信息": [["项目", "内容"], ["包联人", cadre], ["报告周", week]],
@@ -78,7 +103,7 @@ def weekly(path: Path, cadre: str, week: object, progress=(), procedures=(), pro
     }
     if problems is not None:
         sheets["问题清单"] = [PROBLEM_HEADERS, *problems]
-    return workbook(path, sheets, received)
+    return workbook(path, sheets, received, typed)
 
 
 def progress(code: str, week_wan: object, cum_wan: object, stage: str = "主体施工", planned: object = 50000,

@@ -18,6 +18,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -29,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from transforms.findings import Finding, column_letter
 from zhaoshang.contract import ERROR_SUMMARY_SHEET
+from zhaoshang.visible import excel_string, has_unshowable, visible_controls
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +51,6 @@ OPENPYXL_SUFFIXES = (".xlsx", ".xlsm")
 # openpyxl holds a whole workbook (and much more) in memory and takes minutes over one formatted
 # down to row 1,048,576: larger originals are rebuilt from the values the reader saw instead.
 MAX_COPY_BYTES = 8 * 1024 * 1024
-# Characters XML 1.0 cannot carry (openpyxl raises IllegalCharacterError on them).
-ILLEGAL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# OOXML reads `_xHHHH_` inside a string as an escaped character; a literal one must
-# itself be escaped as `_x005F_xHHHH_` or Excel shows the character instead.
-OOXML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
 ILLEGAL_TITLE_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 CONTROL_NOTE = "注：原内容含不可见的控制字符，已显示为 \\x07 这样的形式。"
 TRUNCATED_NOTE = "注：原内容过长，只显示了前 32767 个字符。"
@@ -63,9 +60,8 @@ TRUNCATED_NOTE = "注：原内容过长，只显示了前 32767 个字符。"
 def visible_text(value: str) -> tuple[str, list[str]]:
     """The text with control characters shown as `\\xHH` and cut to Excel's limit, plus notes."""
     notes: list[str] = []
-    if ILLEGAL_CHARS.search(value):
-        value = ILLEGAL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                                  else f"\\u{ord(m.group()):04x}", value)
+    if has_unshowable(value):
+        value = visible_controls(value)  # the same form as in the reports (zhaoshang/visible.py)
         notes.append(CONTROL_NOTE)
     if len(value) > MAX_TEXT:
         value = value[:MAX_TEXT]
@@ -76,7 +72,7 @@ def visible_text(value: str) -> tuple[str, list[str]]:
 def write_text(cell: Cell, value: object) -> list[str]:
     """Store `value` as a plain string cell (never a formula or error); return notes on changes."""
     text, notes = visible_text(str(value))
-    cell.value = OOXML_ESCAPE.sub(lambda m: "_x005F" + m.group(), text)
+    cell.value = excel_string(text)
     cell.data_type = "s"  # openpyxl turns "=…" into a formula and "#N/A" into an error
     return notes
 
@@ -132,16 +128,18 @@ def _guidance(has_copy: bool) -> str:
 
 
 def _style_row(ws: Worksheet, row: int, fill: str | None, bold: bool = False) -> None:
-    """Wrap, border and optionally fill/bold one table row of 错误汇总."""
+    """Wrap, border and optionally fill/bold one table row of 错误汇总 (the first cell styled, the rest copy it:
+    openpyxl hashes every style it is given, which made a 1,000-error summary take seconds)."""
     thin = Side(style="thin", color="999999")
-    for col in range(1, len(SUMMARY_HEADERS) + 1):
-        cell = ws.cell(row=row, column=col)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        if fill:
-            cell.fill = PatternFill("solid", fgColor=fill)
-        if bold:
-            cell.font = Font(bold=True)
+    first = ws.cell(row=row, column=1)
+    first.alignment = Alignment(wrap_text=True, vertical="top")
+    first.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    if fill:
+        first.fill = PatternFill("solid", fgColor=fill)
+    if bold:
+        first.font = Font(bold=True)
+    for col in range(2, len(SUMMARY_HEADERS) + 1):
+        ws.cell(row=row, column=col)._style = copy(first._style)
 
 
 def _link_to_cell(cell: Cell, finding: Finding, targets: Mapping[str, Worksheet]) -> None:

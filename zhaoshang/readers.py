@@ -39,7 +39,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from transforms.staging.normalise import UnreadableCell, excel_error, uncomputed_formula
+from transforms.staging.normalise import Problem, UnreadableCell, excel_error, uncomputed_formula
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a monthly report is ~30 KB
 MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024  # sum of all zip members, as declared and as read
@@ -416,6 +416,7 @@ def _read_with_calamine(data: bytes, fmt: str, flags: Flags | None = None) -> Ra
             sheet = book.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False)
             _put_back((flags or {}).get(meta.name, {}), rows)
+            _mark_nul_cells(rows)
             raw.sheets[meta.name] = RawSheet(meta.name, rows, meta.visible != SheetVisibleEnum.Visible)
         return raw
     except Exception as exc:  # noqa: BLE001 — any parser failure is the file's fault
@@ -437,6 +438,21 @@ def _put_back(cells: dict[tuple[int, int], UnreadableCell], rows: list[list[obje
             row.extend([""] * (c + 1 - len(row)))
         if row[c] in ("", None):
             row[c] = cell
+
+
+def nul_cell(text: str) -> UnreadableCell:
+    """A text cell holding NUL (U+0000, `_x0000_` in the XML): no warehouse text can store it, so it is refused."""
+    return UnreadableCell(text.replace("\x00", "\\x00"), Problem(
+        "单元格中含有不可见的空字符（显示为 \\x00），系统无法保存。",
+        "请删除该单元格的内容后重新输入（不要从其他系统复制粘贴），保存后重新放入。"))
+
+
+def _mark_nul_cells(rows: list[list[object]]) -> None:
+    """Replace every text cell that holds a NUL character by `nul_cell` (staging then names the cell)."""
+    for row in rows:
+        for j, value in enumerate(row):
+            if type(value) is str and "\x00" in value:
+                row[j] = nul_cell(value)
 
 
 # The child that parses an .xls: a fresh interpreter (never a fork of the caller, never the caller's

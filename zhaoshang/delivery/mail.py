@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 
 from warehouse.schema import mail_delivery
 from zhaoshang.settings import TIMEZONE, Mail, Settings
+from zhaoshang.visible import visible_controls
 
 log = logging.getLogger(__name__)
 
@@ -159,8 +160,8 @@ def plain_text(paragraphs: Sequence[str]) -> str:
 
 
 def html_text(paragraphs: Sequence[str]) -> str:
-    """The text/html body: one <p> per paragraph, the caller's text escaped."""
-    body = "\n".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    """The text/html body: one <p> per paragraph, the caller's text escaped (control characters shown as \\x01)."""
+    body = "\n".join(f"<p>{html.escape(visible_controls(p)).replace(chr(10), '<br>')}</p>" for p in paragraphs)
     return HTML_PAGE.format(body=body)
 
 

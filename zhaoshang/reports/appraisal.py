@@ -24,7 +24,7 @@ from sqlalchemy import Engine, delete, insert, text
 from transforms.marts import appraisal as a
 from transforms.marts.bulletin import date_label, number_text
 from warehouse.schema import POINT_COLUMNS, person_half_score
-from zhaoshang.reports.common import chinese_font, replace_atomically, typed_frame
+from zhaoshang.reports.common import chinese_font, replace_atomically, typed_frame, visible_context, write_frame
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "appraisal.docx"
@@ -543,7 +543,7 @@ def render_appraisal(settings: Settings, result: a.AppraisalResult, data: Apprai
         path = chart_dir / f"{result.half.label}_图{section['number']}_{section['name']}成员综合得分构成.png"
         charts.append(draw_group_chart(s, path, font))
         section["chart"] = InlineImage(template, str(path), width=Mm(CHART_WIDTH_MM))
-    template.render(context, autoescape=True)
+    template.render(visible_context(context), autoescape=True)
     replace_atomically(docx_path, lambda tmp: template.save(tmp))
     write_workbook(workbook_path, result, data)
     return AppraisalFiles(docx_path, workbook_path, charts, mail_summary(result, context), context["result_paragraphs"])
@@ -593,7 +593,7 @@ def write_workbook(path: Path, result: a.AppraisalResult, data: AppraisalData) -
     def write(target: Path) -> None:
         with pd.ExcelWriter(target, engine="openpyxl") as xl:
             for name, frame in workbook_sheets(result, data).items():
-                frame.to_excel(xl, sheet_name=name, index=False)
+                write_frame(xl, frame, name)
             for sheet in xl.book.worksheets:
                 sheet.freeze_panes = "A2"
                 for cell in sheet[1]:

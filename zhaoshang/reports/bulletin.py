@@ -25,7 +25,8 @@ import pandas as pd
 from sqlalchemy import Engine, text
 
 from transforms.marts import bulletin as b
-from zhaoshang.reports.common import MissingChineseFont, chinese_font, replace_atomically, typed_frame  # noqa: F401 (re-exported)
+from zhaoshang.reports.common import (MissingChineseFont, chinese_font, replace_atomically, typed_frame,  # noqa: F401 (re-exported)
+                                     visible_context, write_frame)
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "bulletin.docx"
@@ -444,13 +445,13 @@ def write_trace(path: Path, data: BulletinData, trace: Trace) -> Path:
 
     def write(target: Path) -> None:
         with pd.ExcelWriter(target, engine="openpyxl") as xl:
-            pd.DataFrame(trace.rows, columns=TRACE_COLUMNS).to_excel(xl, sheet_name="数据来源", index=False)
+            write_frame(xl, pd.DataFrame(trace.rows, columns=TRACE_COLUMNS), "数据来源")
             params = "，".join(f":{k} = {v}" for k, v in data.params.items())
-            pd.DataFrame([(n, sql, params) for n, sql in QUERIES.items()], columns=["查询", "SQL", "参数"]).to_excel(
-                xl, sheet_name="查询语句", index=False)
+            write_frame(xl, pd.DataFrame([(n, sql, params) for n, sql in QUERIES.items()], columns=["查询", "SQL", "参数"]),
+                        "查询语句")
             for name, frame in data.frames.items():
                 numbered = pd.concat([pd.DataFrame({"行号": range(1, len(frame) + 1)}), frame.reset_index(drop=True)], axis=1)
-                numbered.to_excel(xl, sheet_name=name[:31], index=False)
+                write_frame(xl, numbered, name[:31])
             for sheet in xl.book.worksheets:
                 sheet.freeze_panes = "A2"
                 for cell in sheet[1]:
@@ -480,7 +481,7 @@ def render_bulletin(settings: Settings, data: BulletinData, sections: Sequence[M
     template = DocxTemplate(TEMPLATE)
     context = {**context, "trend_chart": InlineImage(template, str(trend), width=Mm(CHART_WIDTH_MM)),
                "investment_chart": InlineImage(template, str(bars), width=Mm(CHART_WIDTH_MM))}
-    template.render(context, autoescape=True)
+    template.render(visible_context(context), autoescape=True)
     replace_atomically(docx_path, lambda tmp: template.save(tmp))
     write_trace(trace_path, data, trace)
     return BulletinFiles(docx_path, trace_path, [trend, bars], summary, context["overview"])

@@ -1,15 +1,18 @@
 """Helpers every report shares: the Chinese font for charts, writing a file without a half-written
-moment, docx building blocks, and reading query rows back with the same types on both databases."""
+moment, submitted text made safe for .docx and .xlsx, docx building blocks, and reading query rows
+back with the same types on both databases."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 import pandas as pd
+
+from zhaoshang.visible import excel_string, visible_controls
 
 # matplotlib family names, most preferred first (fonts-noto-cjk, fonts-wqy-zenhei, Windows, Adobe)
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "SimHei", "Source Han Sans SC")
@@ -46,6 +49,33 @@ def replace_atomically(path: Path, write: Callable[[Path], object]) -> Path:
     return path
 
 
+# ── submitted text in documents (zhaoshang/visible.py: control characters shown as \x01) ──
+
+def visible_context(value: object) -> object:
+    """A template context with every string's control characters shown as `\\x01` (docxtpl would drop them)."""
+    if isinstance(value, str):
+        return visible_controls(value)
+    if isinstance(value, Mapping):
+        return {key: visible_context(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [visible_context(item) for item in value]
+    return value  # numbers, dates, InlineImage …
+
+
+def write_frame(xl: pd.ExcelWriter, frame: pd.DataFrame, sheet_name: str) -> None:
+    """`frame` as a sheet of an openpyxl ExcelWriter, every text cell stored as the text it is.
+
+    openpyxl would raise on a control character and store text starting with "=" as a
+    formula ("#N/A" as an error value): text is shown as `visible_controls` shows it, and no
+    cell of a companion workbook is ever a formula.
+    """
+    frame.map(lambda v: excel_string(v) if isinstance(v, str) else v).to_excel(xl, sheet_name=sheet_name, index=False)
+    for row in xl.book[sheet_name].iter_rows():
+        for cell in row:
+            if cell.data_type in ("f", "e"):
+                cell.data_type = "s"
+
+
 # ── small .docx builders for documents laid out in code on a template's styles ──
 # (appended by the half-year appraisal's 述职数据摘要; styles such as 正文, 一级标题, 表头, 表格文字 are
 # those templates/build_templates.py defines, with their Chinese fonts, so runs need no fonts of their own)
@@ -66,7 +96,7 @@ def start_blank(document) -> None:
 
 def docx_paragraph(document, text: str, style: str):
     """Append a paragraph of `text` in the named style."""
-    return document.add_paragraph(text, style=style)
+    return document.add_paragraph(visible_controls(text), style=style)
 
 
 def docx_table(document, header: list[str], rows: list[list[str]], widths_mm: list[float],
@@ -88,7 +118,7 @@ def docx_table(document, header: list[str], rows: list[list[str]], widths_mm: li
             row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         for cell, value, width in zip(row.cells, values, widths_mm):
             cell.paragraphs[0]._p.style = style_ids[0 if r == 0 else 1]
-            cell.paragraphs[0].add_run(str(value))
+            cell.paragraphs[0].add_run(visible_controls(str(value)))
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             cell.width = Mm(width)
     for column, width in zip(table.columns, widths_mm):

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, text
 from transforms.marts import weekly as w
 from transforms.marts.bulletin import date_label, number_text, percent_text
 from transforms.marts.deadlines import library_as_of
-from zhaoshang.reports.common import chinese_font, replace_atomically, typed_frame
+from zhaoshang.reports.common import chinese_font, replace_atomically, typed_frame, visible_context, write_frame
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "digest.docx"
@@ -365,12 +365,12 @@ def write_sources(path: Path, data: DigestData) -> Path:
     def write(target: Path) -> None:
         with pd.ExcelWriter(target, engine="openpyxl") as xl:
             params = "，".join(f":{k} = {v}" for k, v in data.params.items())
-            pd.DataFrame([(n, sql, params) for n, sql in QUERIES.items()], columns=["查询", "SQL", "参数"]).to_excel(
-                xl, sheet_name="查询语句", index=False)
+            write_frame(xl, pd.DataFrame([(n, sql, params) for n, sql in QUERIES.items()], columns=["查询", "SQL", "参数"]),
+                        "查询语句")
             for name, frame in data.frames.items():
                 numbered = frame.reset_index(drop=True)
                 numbered.insert(0, "行号", range(1, len(frame) + 1))
-                numbered.to_excel(xl, sheet_name=name[:31], index=False)
+                write_frame(xl, numbered, name[:31])
             for sheet in xl.book.worksheets:
                 sheet.freeze_panes = "A2"
                 for cell in sheet[1]:
@@ -398,7 +398,7 @@ def render_digest(settings: Settings, data: DigestData) -> DigestFiles:
         names = dict(zip(fig.directory["project_code"], fig.directory["project_name"]))
         chart = draw_grid_chart(fig.grid, names, chart_dir / f"{w.iso_week_label(data.week)}_挂图作战图.png", chinese_font())
     context["grid_chart"] = InlineImage(template, str(chart), width=Mm(CHART_WIDTH_MM)) if chart else ""
-    template.render(context, autoescape=True)
+    template.render(visible_context(context), autoescape=True)
     replace_atomically(docx_path, lambda tmp: template.save(tmp))
     write_sources(sources_path, data)
     return DigestFiles(docx_path, sources_path, chart, summary, context["overview"])
