@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from tests.conftest import PG_ADMIN_URL, TODAY, make_settings
 from tests.corpus.make_corpus import Case, build_cases, write_corpus
+from tests.figures import record, warehouse_kind
 from warehouse.schema import FACT_TABLES, metadata
 from zhaoshang.settings import Settings
 
@@ -190,6 +191,9 @@ def test_every_file_conserves_its_rows(corpus_pass: CorpusPass) -> None:
         assert loaded == sum(counts.get(file_id, 0) for counts in facts.values()), name
         assert (status == "loaded") or loaded == 0, name
         assert (status == "rejected") or rejected == 0, name
+    record(f"corpus[{warehouse_kind(corpus_pass.settings.warehouse_url)}]", {
+        "files": len(PASS_CASES), "rows_read": sum(r[3] for r in ledger),
+        "rows_lost": sum(read - loaded - rejected - skips for *_, read, loaded, rejected, skips in ledger)})
 
 
 def test_the_pass_completes_and_leaves_only_ignored_files(corpus_pass: CorpusPass) -> None:
@@ -251,6 +255,8 @@ def test_hostile_file_is_handled_within_bounds(case: Case, tmp_path: Path) -> No
         assert (report["type"], report["message"]) == ("ReadFailure", case.expect.message)
     else:
         assert report["type"] == "RawWorkbook"
+    record(f"hostile-file[{case.id}]", {"seconds": round(wall, 2), "peak_mb": round(peak_mb),
+                                        "refused": report["type"] == "ReadFailure"})
 
 
 # The reader runs in a child started by a small launcher: a process started straight from this

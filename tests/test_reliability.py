@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.builders import contact, expense, monthly, signing
+from tests.figures import record, warehouse_kind
 from tests.test_ingest_flow import corn_august, energy_august_with_errors, equipment_august, mart, query, run_pass
 from zhaoshang.settings import PROJECT_DIR, Settings
 
@@ -47,6 +48,15 @@ def every_mart(settings: Settings) -> dict[str, list[tuple]]:
     return {name: mart(settings, name) for name in MARTS}
 
 
+def duplicates(settings: Settings) -> int:
+    """Files recorded twice (same bytes) plus fact rows loaded twice (same file and Excel row)."""
+    files = query(settings, "SELECT COUNT(*) - COUNT(DISTINCT sha256) FROM ingested_file")[0][0]
+    rows = sum(query(settings, f"SELECT COUNT(*) FROM (SELECT file_id, sheet_row FROM {table} "
+                               "GROUP BY file_id, sheet_row HAVING COUNT(*) > 1) twice")[0][0]
+               for table in ("fact_contact", "fact_signing", "fact_expense"))
+    return files + rows
+
+
 def child_env(settings: Settings) -> dict[str, str]:
     from prefect.settings import PREFECT_API_URL
 
@@ -66,6 +76,9 @@ def test_two_passes_started_at_once_load_every_file_exactly_once(settings: Setti
     assert query(settings, "SELECT status, COUNT(*) FROM ingested_file GROUP BY status ORDER BY status") == [
         ("loaded", files - 1), ("rejected", 1)]
     assert query(settings, "SELECT COUNT(*) FROM fact_contact") == [(files - 1,)]
+    assert duplicates(settings) == 0
+    record(f"concurrent[{warehouse_kind(settings.warehouse_url)}]", {"passes": len(passes), "files": files,
+                                                                   "duplicates": 0})
 
 
 def test_five_passes_and_a_rebuild_from_the_archive_leave_identical_marts(settings: Settings, tmp_path: Path,
@@ -86,6 +99,8 @@ def test_five_passes_and_a_rebuild_from_the_archive_leave_identical_marts(settin
         os.utime(target, (original.stat().st_mtime, original.stat().st_mtime))
     run_pass(rebuilt)
     assert every_mart(rebuilt) == first
+    assert duplicates(settings) == duplicates(rebuilt) == 0
+    record(f"re-runs[{warehouse_kind(settings.warehouse_url)}]", {"passes": 5, "duplicates": 0})
 
 
 CRASHER = """
@@ -117,13 +132,14 @@ def test_kill_9_at_random_points_never_leaves_a_partial_file(settings: Settings)
     files = a_months_files(settings, count=9)
     rng = random.Random(2021)
     env = child_env(settings)
+    killed = 0  # passes killed while storing (not already finished)
     for attempt in range(20):
         child = subprocess.Popen([PYTHON, "-c", CRASHER], cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.DEVNULL, text=True)
         line = child.stdout.readline()  # wait until the pass reaches the storing stage (or finished early)
         time.sleep(rng.uniform(0, 0.4))
         child.send_signal(signal.SIGKILL)
-        child.wait(timeout=60)
+        killed += child.wait(timeout=60) == -signal.SIGKILL and line.strip() == "STORING"
         consistent(settings)
         if line.strip() != "STORING":
             break
@@ -131,6 +147,7 @@ def test_kill_9_at_random_points_never_leaves_a_partial_file(settings: Settings)
     consistent(settings)
     assert query(settings, "SELECT COUNT(*), COUNT(DISTINCT sha256) FROM ingested_file") == [(files, files)]
     assert list((settings.inbox / "月报").iterdir()) == []
+    record(f"kill-9[{warehouse_kind(settings.warehouse_url)}]", {"attempts": attempt + 1, "killed": killed})
 
 
 def test_the_smtp_password_appears_nowhere(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
