@@ -213,13 +213,9 @@ def store(examined: Sequence[Examined], duplicates: Sequence[tuple[inbox.InboxFi
           settings: Settings, engine: Engine, run_id: str) -> list[load.Outcome]:
     """Place originals, record the whole batch in one transaction, then clear the inbox."""
     outcomes = [outcome_of(e, settings) for e in examined] + [o for _, o in duplicates]
-    duplicate_paths = [f.path for f, _ in duplicates]
     if outcomes:
         load.record_outcomes(engine, outcomes, run_id, settings.now())
-    for e in examined:
-        inbox.remove_from_inbox(e.file.path)
-    for duplicate_file in duplicate_paths:
-        inbox.remove_from_inbox(duplicate_file)
+    inbox.remove_all_from_inbox([e.file.path for e in examined] + [f.path for f, _ in duplicates])
     return outcomes
 
 
