@@ -136,9 +136,11 @@ def build_digest(path: Path) -> Path:
     paragraph_border(byline, "bottom", 12, "FF0000", space=4)
 
     section(doc, "一、本周项目推进总体情况", "overview")
-    para(doc, "{%p if grid_chart %}", "正文")
-    para(doc, "{{ grid_chart }}", "图片")
-    para(doc, "图1  {{ week_label }}项目手续办理挂图作战图", "图题")
+    para(doc, "{%p if grid_charts %}", "正文")
+    para(doc, "{%p for chart in grid_charts %}", "正文")
+    para(doc, "{{ chart.image }}", "图片")
+    para(doc, "图1{{ chart.part }}  {{ week_label }}项目手续办理挂图作战图", "图题")
+    para(doc, "{%p endfor %}", "正文")
     para(doc, "{{ grid_note }}", "表注")
     para(doc, "{%p endif %}", "正文")
 

@@ -8,7 +8,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import sqlalchemy as sa
 
 from tests.builders import contact, expense, monthly, signing
 from tests.figures import record, warehouse_kind
-from tests.test_ingest_flow import corn_august, energy_august_with_errors, equipment_august, mart, query, run_pass
+from tests.test_ingest_flow import energy_august_with_errors, equipment_august, mart, query, run_pass
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 pytestmark = pytest.mark.usefixtures("prefect_server")

@@ -452,7 +452,7 @@ def _try_rebuild(label: Path, findings: Sequence[Finding], out_path: Path,
         _finish(wb, label, findings, targets)
         _save(wb, out_path)
     except Exception as exc:  # noqa: BLE001 — fall back to the summary alone
-        log.warning("explanation: cannot rebuild the sheets of %s (%s)", original, exc)
+        log.warning("explanation: cannot rebuild the sheets of %s (%s)", label, exc)
         return False
     return True
 

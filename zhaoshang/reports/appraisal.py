@@ -24,7 +24,7 @@ from sqlalchemy import Engine, delete, insert, text
 from transforms.marts import appraisal as a
 from transforms.marts.bulletin import date_label, number_text
 from warehouse.schema import POINT_COLUMNS, person_half_score
-from zhaoshang.reports.common import chinese_font, replace_atomically, typed_frame, visible_context, write_frame
+from zhaoshang.reports.common import chinese_font, lay_out_source_sheets, replace_atomically, typed_frame, visible_context, write_frame
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "appraisal.docx"
@@ -588,21 +588,11 @@ def workbook_sheets(result: a.AppraisalResult, data: AppraisalData) -> dict[str,
 
 def write_workbook(path: Path, result: a.AppraisalResult, data: AppraisalData) -> Path:
     """The companion workbook: one sheet per table (file_id and sheet_row lead back to the submitted rows)."""
-    from openpyxl.styles import Alignment, Font
-
     def write(target: Path) -> None:
         with pd.ExcelWriter(target, engine="openpyxl") as xl:
             for name, frame in workbook_sheets(result, data).items():
                 write_frame(xl, frame, name)
-            for sheet in xl.book.worksheets:
-                sheet.freeze_panes = "A2"
-                for cell in sheet[1]:
-                    cell.font = Font(bold=True)
-                for column in sheet.columns:
-                    width = min(80, max(8, *(len(str(c.value or "")) * 1.5 for c in column)))
-                    sheet.column_dimensions[column[0].column_letter].width = width
-                    for c in column:
-                        c.alignment = Alignment(wrap_text=True, vertical="top")
+            lay_out_source_sheets(xl.book, 80, 1.5)
 
     return replace_atomically(path, write)
 

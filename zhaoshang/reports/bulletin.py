@@ -25,7 +25,7 @@ import pandas as pd
 from sqlalchemy import Engine, text
 
 from transforms.marts import bulletin as b
-from zhaoshang.reports.common import (MissingChineseFont, chinese_font, replace_atomically, typed_frame,  # noqa: F401 (re-exported)
+from zhaoshang.reports.common import (MissingChineseFont, chinese_font, lay_out_source_sheets, replace_atomically, typed_frame,  # noqa: F401 (re-exported)
                                      visible_context, write_frame)
 from zhaoshang.settings import PROJECT_DIR, Settings
 
@@ -441,8 +441,6 @@ def bulletin_paths(settings: Settings, month: str) -> tuple[Path, Path, Path]:
 
 def write_trace(path: Path, data: BulletinData, trace: Trace) -> Path:
     """The companion workbook: 数据来源 (one row per printed figure), 查询语句, and one sheet of rows per query."""
-    from openpyxl.styles import Alignment, Font
-
     def write(target: Path) -> None:
         with pd.ExcelWriter(target, engine="openpyxl") as xl:
             write_frame(xl, pd.DataFrame(trace.rows, columns=TRACE_COLUMNS), "数据来源")
@@ -452,15 +450,7 @@ def write_trace(path: Path, data: BulletinData, trace: Trace) -> Path:
             for name, frame in data.frames.items():
                 numbered = pd.concat([pd.DataFrame({"行号": range(1, len(frame) + 1)}), frame.reset_index(drop=True)], axis=1)
                 write_frame(xl, numbered, name[:31])
-            for sheet in xl.book.worksheets:
-                sheet.freeze_panes = "A2"
-                for cell in sheet[1]:
-                    cell.font = Font(bold=True)
-                for column in sheet.columns:
-                    width = min(60, max(8, *(len(str(c.value or "").split("\n")[0]) * 1.6 for c in column)))
-                    sheet.column_dimensions[column[0].column_letter].width = width
-                    for c in column:
-                        c.alignment = Alignment(wrap_text=True, vertical="top")
+            lay_out_source_sheets(xl.book)
 
     return replace_atomically(path, write)
 

@@ -76,6 +76,28 @@ def write_frame(xl: pd.ExcelWriter, frame: pd.DataFrame, sheet_name: str) -> Non
                 cell.data_type = "s"
 
 
+def lay_out_source_sheets(book, widest: float = 60, per_char: float = 1.6) -> None:
+    """Companion-workbook sheets made readable: bold frozen header, columns as wide as their text
+    (up to `widest`), and text that does not fit a column wrapped.
+
+    Widths are judged on the first rows, and only the cells that need wrapping get a style of
+    their own: a year's source rows are tens of thousands of cells.
+    """
+    from openpyxl.styles import Alignment, Font
+
+    bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    for sheet in book.worksheets:
+        sheet.freeze_panes = "A2"
+        for cell in sheet[1]:
+            cell.font = bold
+        for column in sheet.iter_cols():
+            width = min(widest, max(8, *(len(str(c.value or "").split("\n")[0]) * per_char for c in column[:200])))
+            sheet.column_dimensions[column[0].column_letter].width = width
+            for cell in column:
+                if isinstance(cell.value, str) and ("\n" in cell.value or len(cell.value) * per_char > width):
+                    cell.alignment = wrapped
+
+
 # ── small .docx builders for documents laid out in code on a template's styles ──
 # (appended by the half-year appraisal's 述职数据摘要; styles such as 正文, 一级标题, 表头, 表格文字 are
 # those templates/build_templates.py defines, with their Chinese fonts, so runs need no fonts of their own)

@@ -24,24 +24,36 @@ from sqlalchemy import Engine, text
 from transforms.marts import weekly as w
 from transforms.marts.bulletin import date_label, number_text, percent_text
 from transforms.marts.deadlines import library_as_of
-from zhaoshang.reports.common import chinese_font, replace_atomically, typed_frame, visible_context, write_frame
+from zhaoshang.reports.common import chinese_font, lay_out_source_sheets, replace_atomically, typed_frame, visible_context, write_frame
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "digest.docx"
 CHART_WIDTH_MM = 156
+GRID_ROWS_PER_PAGE = 28  # projects per 挂图作战 picture: 28 rows at 156 mm wide fill one A4 page
 NO_DATA = "—"
 
 # The only reads of the digest. Procedure rows, library snapshots and signings are not in any mart.
 QUERIES: dict[str, str] = {
+    # each project's reports of the week, of its first week and of its latest week up to this one
     "mart_project_week": (
-        "SELECT project_code, week_start, invest_week_wan, invest_cum_wan, stage, procedures_done,\n"
-        "       procedures_overdue, open_problems, project_name, cadre, planned_wan, leader, file_id\n"
-        "FROM mart_project_week\nWHERE week_start <= :week\nORDER BY week_start, project_code, file_id"),
+        "WITH span AS (SELECT project_code, MIN(week_start) AS first_week, MAX(week_start) AS last_week\n"
+        "              FROM mart_project_week WHERE week_start <= :week GROUP BY project_code)\n"
+        "SELECT m.project_code, m.week_start, m.invest_week_wan, m.invest_cum_wan, m.stage, m.procedures_done,\n"
+        "       m.procedures_overdue, m.open_problems, m.project_name, m.cadre, m.planned_wan, m.leader, m.file_id\n"
+        "FROM mart_project_week m JOIN span s ON s.project_code = m.project_code\n"
+        "WHERE m.week_start = :week OR m.week_start = s.first_week OR m.week_start = s.last_week\n"
+        "ORDER BY m.week_start, m.project_code, m.file_id"),
+    # each project's procedure rows of the week and of its latest report before it
     "fact_procedure_week": (
-        "SELECT p.project_code, p.week_start, p.week_end, p.procedure, p.status, p.planned_on, p.done_on,\n"
-        "       p.cadre, p.file_id, p.sheet_row\nFROM fact_procedure_week p\n"
-        "JOIN ingested_file f ON f.id = p.file_id AND f.status = 'loaded'\n"
-        "WHERE p.week_start <= :week\nORDER BY p.week_start, p.project_code, p.file_id, p.sheet_row"),
+        "WITH reported AS (SELECT p.project_code, p.week_start, p.week_end, p.procedure, p.status, p.planned_on,\n"
+        "                         p.done_on, p.cadre, p.file_id, p.sheet_row\n"
+        "                  FROM fact_procedure_week p JOIN ingested_file f ON f.id = p.file_id AND f.status = 'loaded'\n"
+        "                  WHERE p.week_start <= :week),\n"
+        "     previous AS (SELECT project_code, MAX(week_start) AS week_start FROM reported\n"
+        "                  WHERE week_start < :week GROUP BY project_code)\n"
+        "SELECT r.* FROM reported r LEFT JOIN previous b ON b.project_code = r.project_code\n"
+        "WHERE r.week_start = :week OR r.week_start = b.week_start\n"
+        "ORDER BY r.week_start, r.project_code, r.file_id, r.sheet_row"),
     "mart_problem": (
         "SELECT project_code, description, category, leader, deadline, status, first_week, last_week,\n"
         "       resolved_week, weeks_reported, unit, cadre, file_id\n"
@@ -87,7 +99,7 @@ class DigestFiles:
 
     docx: Path
     trace: Path
-    chart: Path | None
+    charts: list[Path]  # the 挂图作战 grid, one picture per page of GRID_ROWS_PER_PAGE projects
     summary: list[str]
     overview: list[str] = field(default_factory=list)
 
@@ -317,22 +329,26 @@ def _column_label(procedure: str) -> str:
 def draw_grid_chart(grid: pd.DataFrame, names: Mapping[str, object], path: Path, font: str) -> Path:
     """挂图作战: projects × procedures, one coloured cell per state, overdue cells labelled with their days."""
     import matplotlib
+    from matplotlib.collections import PatchCollection
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch, Rectangle
 
     codes = list(dict.fromkeys(grid["project_code"]))
     procedures = list(dict.fromkeys(grid["procedure"]))
+    row_of, column_of = {c: i for i, c in enumerate(codes)}, {p: i for i, p in enumerate(procedures)}
     style = {"font.family": [font], "font.size": 8, "hatch.color": "#8C8C8C", "hatch.linewidth": 0.6}
     with matplotlib.rc_context(style):
         fig = Figure(figsize=(6.3, 1.15 + 0.27 * len(codes)), dpi=200, layout="constrained")
         ax = fig.add_subplot()
-        for cell in grid.itertuples():
-            x, y = procedures.index(cell.procedure), codes.index(cell.project_code)
-            ax.add_patch(Rectangle((x, y), 1, 1, facecolor=GRID_COLOURS[cell.state], edgecolor="#7F7F7F", linewidth=0.6,
-                                   hatch="////" if cell.state == "not_applicable" else None))
-            if cell.note:
-                ax.text(x + 0.5, y + 0.5, cell.note, ha="center", va="center", fontsize=6.5, color="white",
-                        fontweight="bold" if cell.state == "overdue" else "normal")
+        for hatched in (False, True):  # one collection per hatch: thousands of cells draw as two artists
+            cells = grid[(grid["state"] == "not_applicable") == hatched]
+            ax.add_collection(PatchCollection(
+                [Rectangle((column_of[p], row_of[c]), 1, 1) for p, c in zip(cells["procedure"], cells["project_code"])],
+                facecolors=[GRID_COLOURS[state] for state in cells["state"]], edgecolors="#7F7F7F", linewidths=0.6,
+                hatch="////" if hatched else None))
+        for cell in grid[grid["note"].fillna("") != ""].itertuples():
+            ax.text(column_of[cell.procedure] + 0.5, row_of[cell.project_code] + 0.5, cell.note, ha="center",
+                    va="center", fontsize=6.5, color="white", fontweight="bold" if cell.state == "overdue" else "normal")
         ax.set_xlim(0, len(procedures))
         ax.set_ylim(len(codes), 0)
         ax.set_xticks([i + 0.5 for i in range(len(procedures))], [_column_label(p) for p in procedures])
@@ -349,6 +365,21 @@ def draw_grid_chart(grid: pd.DataFrame, names: Mapping[str, object], path: Path,
     return path
 
 
+def grid_pages(grid: pd.DataFrame, rows_per_page: int = GRID_ROWS_PER_PAGE) -> list[pd.DataFrame]:
+    """The grid cut into pages of at most `rows_per_page` projects (in the grid's order), so each picture fits a page."""
+    codes = list(dict.fromkeys(grid["project_code"]))
+    pages = [set(codes[start:start + rows_per_page]) for start in range(0, len(codes), rows_per_page)]
+    return [grid[grid["project_code"].isin(page)] for page in pages]
+
+
+def draw_grid_charts(grid: pd.DataFrame, names: Mapping[str, object], folder: Path, stem: str, font: str) -> list[Path]:
+    """The 挂图作战 pictures: `stem`.png for one page, `stem`_1.png, `stem`_2.png … for several."""
+    pages = grid_pages(grid)
+    if len(pages) == 1:
+        return [draw_grid_chart(pages[0], names, folder / f"{stem}.png", font)]
+    return [draw_grid_chart(page, names, folder / f"{stem}_{i}.png", font) for i, page in enumerate(pages, 1)]
+
+
 # ── writing ──
 
 def digest_paths(settings: Settings, week: dt.date) -> tuple[Path, Path, Path]:
@@ -360,8 +391,6 @@ def digest_paths(settings: Settings, week: dt.date) -> tuple[Path, Path, Path]:
 
 def write_sources(path: Path, data: DigestData) -> Path:
     """The companion workbook: 查询语句 (each query's SQL and parameters), then one sheet of rows per query."""
-    from openpyxl.styles import Alignment, Font
-
     def write(target: Path) -> None:
         with pd.ExcelWriter(target, engine="openpyxl") as xl:
             params = "，".join(f":{k} = {v}" for k, v in data.params.items())
@@ -371,15 +400,7 @@ def write_sources(path: Path, data: DigestData) -> Path:
                 numbered = frame.reset_index(drop=True)
                 numbered.insert(0, "行号", range(1, len(frame) + 1))
                 write_frame(xl, numbered, name[:31])
-            for sheet in xl.book.worksheets:
-                sheet.freeze_panes = "A2"
-                for cell in sheet[1]:
-                    cell.font = Font(bold=True)
-                for column in sheet.columns:
-                    width = min(60, max(8, *(len(str(c.value or "").split("\n")[0]) * 1.6 for c in column)))
-                    sheet.column_dimensions[column[0].column_letter].width = width
-                    for c in column:
-                        c.alignment = Alignment(wrap_text=True, vertical="top")
+            lay_out_source_sheets(xl.book)
 
     return replace_atomically(path, write)
 
@@ -392,13 +413,15 @@ def render_digest(settings: Settings, data: DigestData) -> DigestFiles:
     docx_path, sources_path, chart_dir = digest_paths(settings, data.week)
     context, summary, fig = digest_content(data, settings)
     template = DocxTemplate(TEMPLATE)
-    chart = None
+    charts = []
     if not fig.grid.empty:
         chart_dir.mkdir(parents=True, exist_ok=True)
         names = dict(zip(fig.directory["project_code"], fig.directory["project_name"]))
-        chart = draw_grid_chart(fig.grid, names, chart_dir / f"{w.iso_week_label(data.week)}_挂图作战图.png", chinese_font())
-    context["grid_chart"] = InlineImage(template, str(chart), width=Mm(CHART_WIDTH_MM)) if chart else ""
+        charts = draw_grid_charts(fig.grid, names, chart_dir, f"{w.iso_week_label(data.week)}_挂图作战图", chinese_font())
+    context["grid_charts"] = [
+        {"image": InlineImage(template, str(chart), width=Mm(CHART_WIDTH_MM)),
+         "part": f"（{i}/{len(charts)}）" if len(charts) > 1 else ""} for i, chart in enumerate(charts, 1)]
     template.render(visible_context(context), autoescape=True)
     replace_atomically(docx_path, lambda tmp: template.save(tmp))
     write_sources(sources_path, data)
-    return DigestFiles(docx_path, sources_path, chart, summary, context["overview"])
+    return DigestFiles(docx_path, sources_path, charts, summary, context["overview"])
