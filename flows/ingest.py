@@ -5,6 +5,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from flows.common import open_warehouse, publish_ingest_artifacts, settings_for
 from zhaoshang import ingest as steps
@@ -47,11 +48,13 @@ def ingest(config: str | None = None, root: str | None = None, warehouse_url: st
     settings = settings_for(config, root, warehouse_url)
     engine = open_warehouse(settings)
     with steps.exclusive_pass(settings, engine):
+        # quote(): the batch goes to each stage as it is — Prefect would otherwise walk every
+        # object of thousands of files looking for futures (seconds per stage at a zone's year)
         batch, duplicates = collect_waiting_files(settings, engine, settle_seconds)
-        examined = check_files(batch, settings, engine)
-        outcomes = store_files(examined, duplicates, settings, engine, str(flow_run.id or "local"))
+        examined = check_files(quote(batch), settings, engine)
+        outcomes = store_files(quote(examined), quote(duplicates), settings, engine, str(flow_run.id or "local"))
         refresh_dimensions(settings, engine)
-    mail_explanations(settings, engine, outcomes)
+    mail_explanations(settings, engine, quote(outcomes))
     summary = steps.summarise(outcomes, engine)
     publish_ingest_artifacts(summary)
     get_run_logger().info("ingest pass: %d files, %s", len(summary.files), dict(steps.status_counts(summary)))
