@@ -76,6 +76,13 @@ Index(
     sqlite_where=text("status = 'loaded' AND kind <> '项目库'"),
     postgresql_where=text("status = 'loaded' AND kind <> '项目库'"),
 )
+# When each submission was first accepted (mart_submission looks every due report up here).
+Index(
+    "ix_ingested_file_accepted", ingested_file.c.kind, ingested_file.c.subject, ingested_file.c.period,
+    ingested_file.c.received_at,
+    sqlite_where=text("status IN ('loaded', 'superseded')"),
+    postgresql_where=text("status IN ('loaded', 'superseded')"),
+)
 
 # Every problem found in a file, and every row skipped and why (row conservation).
 file_finding = Table(

@@ -73,6 +73,30 @@ LEFT JOIN accepted a ON a.kind = d.kind AND a.subject = d.subject AND a.period =
 
 V1 = {"mart_group_month": MART_GROUP_MONTH_V1, "mart_submission": MART_SUBMISSION_V1}
 
+# migration 0005: the same rows, each due submission looked up in the ledger's index instead of
+# grouping the whole ledger first (which a history of a million ledger rows made take seconds)
+MART_SUBMISSION_V2 = """
+CREATE VIEW mart_submission AS
+SELECT kind,
+       subject,
+       period,
+       CASE WHEN received_at IS NULL THEN 'missing'
+            WHEN received_at <= due_at THEN 'on_time'
+            ELSE 'late' END AS status,
+       received_at,
+       due_at
+FROM (
+    SELECT d.kind, d.subject, d.period, d.due_at,
+           (SELECT MIN(f.received_at)
+            FROM ingested_file f
+            WHERE f.kind = d.kind AND f.subject = d.subject AND f.period = d.period
+              AND f.status IN ('loaded', 'superseded')) AS received_at
+    FROM submission_due d
+) due
+"""
+
+V5 = {"mart_submission": MART_SUBMISSION_V2}
+
 # ── weekly project reports (migration 0002) ──────────────────────────────────
 
 # one row per project and reported week (current version of each weekly report)
