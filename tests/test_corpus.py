@@ -125,10 +125,6 @@ def corpus_pass(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
             admin.dispose()
 
 
-def _marks(case: Case) -> list:
-    return [pytest.mark.xfail(strict=True, reason=case.expect.pending)] if case.expect.pending else []
-
-
 def _ledger_row(run: CorpusPass, case: Case) -> dict | None:
     rows = run.query("SELECT id, status, rows_read, rows_loaded, rows_rejected, rows_skipped, errors, warnings, "
                      "period, stored_path, explanation_path FROM ingested_file WHERE kind = :kind AND original_name = :name",
@@ -139,7 +135,7 @@ def _ledger_row(run: CorpusPass, case: Case) -> dict | None:
     return dict(zip(keys, rows[0])) if rows else None
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=_marks(c)) for c in PASS_CASES])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in PASS_CASES])
 def test_each_file_gets_its_expected_outcome(corpus_pass: CorpusPass, case: Case) -> None:
     expect, run = case.expect, corpus_pass
     row = _ledger_row(run, case)

@@ -11,9 +11,6 @@ bytes on every run (zip timestamps and document properties are pinned), and
 `write_corpus(folder)` drops them into a folder laid out like the inbox.
 
     .venv/bin/python -m tests.corpus.make_corpus /tmp/corpus      # write the corpus, print the table
-
-Cases whose expectation is what SHOULD happen once a change outside readers/normalise/inbox
-is applied carry `pending` (the reason); tests mark them xfail(strict=True).
 """
 
 from __future__ import annotations
@@ -82,7 +79,6 @@ class Expect:
     period: str | None = None  # the ledger's subject period, when it matters
     warnings: int = 0
     hostile: bool = False  # must be refused within the resource bounds
-    pending: str | None = None  # expectation that needs a change outside this module's reach
 
 
 _MADE: dict[str, bytes] = {}  # case id → bytes of the cases whose bytes are made on first use
@@ -355,20 +351,18 @@ def blank_template_with(kind_sheets: dict[str, list[list[object]]], workbook_kin
 
 
 # ── the cases ─────────────────────────────────────────────────────────────────
-def _ok(rows: tuple[int, int, int, int], facts=None, skipped=(), period=None, warnings=0, pending=None,
-        hostile=False) -> Expect:
+def _ok(rows: tuple[int, int, int, int], facts=None, skipped=(), period=None, warnings=0, hostile=False) -> Expect:
     return Expect("loaded", rows=rows, facts=facts or {}, skipped=tuple(skipped), period=period,
-                  warnings=warnings, pending=pending, hostile=hostile)
+                  warnings=warnings, hostile=hostile)
 
 
-def _refused(message: str, hostile: bool = False, pending: str | None = None) -> Expect:
-    return Expect("rejected", rows=(0, 0, 0, 0), message=message, hostile=hostile, pending=pending)
+def _refused(message: str, hostile: bool = False) -> Expect:
+    return Expect("rejected", rows=(0, 0, 0, 0), message=message, hostile=hostile)
 
 
-def _errors(rows: tuple[int, int, int, int], *errors: Located, messages: Sequence[str] = (), skipped=(),
-            pending: str | None = None) -> Expect:
+def _errors(rows: tuple[int, int, int, int], *errors: Located, messages: Sequence[str] = (), skipped=()) -> Expect:
     return Expect("rejected", rows=rows, errors=tuple(sorted(errors, key=_sort_key)), messages=tuple(messages),
-                  skipped=tuple(skipped), pending=pending)
+                  skipped=tuple(skipped))
 
 
 def _sort_key(e: Located) -> tuple:
@@ -1013,8 +1007,6 @@ def table(cases: Sequence[Case]) -> str:
         else:
             located = [f"{s}!{_cell(r, c)}({h})" for s, r, c, h in e.errors if s]
             outcome = "rejected: " + ", ".join(located + [m for m in e.messages if not located])
-        if e.pending:
-            outcome += " — PENDING (xfail)"
         if e.hostile:
             outcome += " — hostile: < 5 s, < 500 MB"
         shown = repr(case.display_name)[1:-1] if not isinstance(case.name, bytes) else case.display_name + " (GBK bytes)"
