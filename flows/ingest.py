@@ -12,9 +12,9 @@ from zhaoshang import ingest as steps
 
 
 @task(cache_policy=NO_CACHE)
-def collect_waiting_files(settings, engine, settle_seconds: float):
-    """List the inbox and read every waiting file (duplicates recognised here)."""
-    return steps.collect(settings, engine, settle_seconds)
+def collect_waiting_files(files, settings, engine):
+    """Read a batch of waiting files (duplicates of accepted files recognised here)."""
+    return steps.collect(settings, engine, files=files)
 
 
 @task(cache_policy=NO_CACHE)
@@ -50,9 +50,15 @@ def ingest(config: str | None = None, root: str | None = None, warehouse_url: st
     with steps.exclusive_pass(settings, engine):
         # quote(): the batch goes to each stage as it is — Prefect would otherwise walk every
         # object of thousands of files looking for futures (seconds per stage at a zone's year)
-        batch, duplicates = collect_waiting_files(settings, engine, settle_seconds)
-        examined = check_files(quote(batch), settings, engine)
-        outcomes = store_files(quote(examined), quote(duplicates), settings, engine, str(flow_run.id or "local"))
+        waiting = steps.waiting_files(settings, settle_seconds)
+        batches = steps.in_batches(waiting)
+        outcomes = []
+        for number, files in enumerate(batches, 1):
+            batch, duplicates = collect_waiting_files(quote(files), settings, engine)
+            examined = check_files(quote(batch), settings, engine)
+            outcomes += store_files(quote(examined), quote(duplicates), settings, engine, str(flow_run.id or "local"))
+            if len(batches) > 1:
+                get_run_logger().info("batch %d of %d stored (%d files)", number, len(batches), len(files))
         refresh_dimensions(settings, engine)
     mail_explanations(settings, engine, quote(outcomes))
     summary = steps.summarise(outcomes, engine)

@@ -55,9 +55,18 @@ class Outcome:
     file_id: int | None = None  # set when recorded
     submitter: str | None = None  # who sent it (填报人 / 包联人), when the file says
 
+    recorded_rows: int | None = None  # rows_loaded, kept when the fact rows are let go after recording
+
     @property
     def rows_loaded(self) -> int:
+        if self.recorded_rows is not None:
+            return self.recorded_rows
         return sum(len(f.get("_row", ())) for f in self.facts.values()) if self.status in ("loaded", "superseded") else 0
+
+    def let_go_of_rows(self) -> None:
+        """Forget the fact rows once they are recorded (a pass holds one batch's rows at a time)."""
+        self.recorded_rows = self.rows_loaded
+        self.facts, self.header = {}, None
 
 
 def record_outcomes(engine: Engine, outcomes: Sequence[Outcome], run_id: str, now: dt.datetime) -> list[Outcome]:

@@ -39,6 +39,7 @@ from zhaoshang.workcalendar import is_workday
 log = logging.getLogger(__name__)
 PARALLEL_FROM = 300  # files: below this a second process costs more (about 1 s to start) than it saves
 CHUNK = 200  # files per piece of work sent to the second process (progress is logged per piece)
+BATCH_FILES = 4000  # files stored per transaction: bounds a pass's memory (~40 KB a file) whatever the backlog
 SUPPORTED_KINDS = ("月报", "项目库", "周报", "述职评议")
 PG_INGEST_LOCK = 727002
 
@@ -86,10 +87,23 @@ def exclusive_pass(settings: Settings, engine: Engine, timeout: float = 600) -> 
                 conn.commit()
 
 
-def collect(settings: Settings, engine: Engine, settle_seconds: float = 0
+def waiting_files(settings: Settings, settle_seconds: float = 0) -> list[inbox.InboxFile]:
+    """The files waiting in the inbox folders the pass reads, oldest first."""
+    return [f for f in inbox.list_inbox(settings, settle_seconds) if f.kind in SUPPORTED_KINDS]
+
+
+def in_batches(files: Sequence[inbox.InboxFile], size: int | None = None) -> list[list[inbox.InboxFile]]:
+    """Consecutive batches of at most `size` files, in arrival order: each is stored in its own
+    transaction, so a backlog of any size is held in memory one batch at a time."""
+    size = size or BATCH_FILES
+    return [list(files[start:start + size]) for start in range(0, len(files), size)] or [[]]
+
+
+def collect(settings: Settings, engine: Engine, settle_seconds: float = 0,
+            files: Sequence[inbox.InboxFile] | None = None
             ) -> tuple[list[Examined], list[tuple[inbox.InboxFile, load.Outcome]]]:
-    """Read every waiting file; duplicates of accepted files become outcomes at once."""
-    waiting = [f for f in inbox.list_inbox(settings, settle_seconds) if f.kind in SUPPORTED_KINDS]
+    """Read every waiting file (or `files`); duplicates of accepted files become outcomes at once."""
+    waiting = waiting_files(settings, settle_seconds) if files is None else files
     read = [(f, got) for f in waiting if (got := gate.read_file(f)) is not None]
     accepted = load.accepted_file_ids(engine, {sha for _, (_, sha) in read})
     fresh, duplicates, seen = [], [], set()
@@ -105,9 +119,10 @@ def collect(settings: Settings, engine: Engine, settle_seconds: float = 0
 
 
 def _is_leftover(settings: Settings, file: inbox.InboxFile, known: tuple[int, str | None, str]) -> bool:
-    """True when this inbox file is the very one an earlier pass archived (same name, copy present)."""
+    """True when this inbox file is the very one an earlier pass archived (same folder and name, copy present)."""
     _, stored, name = known
-    return name == file.name and stored is not None and (settings.root / stored).exists()
+    return (name == file.name and stored is not None and stored.startswith(f"archive/{file.kind}/")
+            and (settings.root / stored).exists())
 
 
 def _duplicate(settings: Settings, file: inbox.InboxFile, data: bytes, sha: str,
@@ -216,6 +231,8 @@ def store(examined: Sequence[Examined], duplicates: Sequence[tuple[inbox.InboxFi
     if outcomes:
         load.record_outcomes(engine, outcomes, run_id, settings.now())
     inbox.remove_all_from_inbox([e.file.path for e in examined] + [f.path for f, _ in duplicates])
+    for outcome in outcomes:
+        outcome.let_go_of_rows()
     return outcomes
 
 

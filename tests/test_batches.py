@@ -1,0 +1,80 @@
+"""A big inbox is stored in several transactions (batches of BATCH_FILES): the warehouse must end
+exactly as if it had been one. The whole bad-input corpus plus three versions of one report and
+a duplicate copy go through both ways; small batches put the versions in different batches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from tests.conftest import TODAY, make_settings
+from tests.corpus.make_corpus import write_corpus
+from tests.test_ingest_flow import equipment_august, query, run_pass
+from warehouse.schema import FACT_TABLES
+from zhaoshang import ingest as steps
+from zhaoshang.settings import Settings
+
+pytestmark = pytest.mark.usefixtures("prefect_server")
+
+
+def share(settings: Settings) -> None:
+    """The corpus, a report with a correction and a stale draft, and a byte-identical copy of the correction."""
+    write_corpus(settings.inbox)
+    folder = settings.inbox / "月报"
+    equipment_august(folder / "装备8月.xlsx")
+    corrected = equipment_august(folder / "装备8月（更正）.xlsx", received=dt.datetime(2021, 9, 9, 16),
+                                 signed=("12000", "500"))
+    equipment_august(folder / "装备8月（初稿）.xlsx", received=dt.datetime(2021, 9, 1, 8), signed=("1", "1"))
+    shutil.copy2(corrected, folder / "装备8月（更正）副本.xlsx")
+
+
+def warehouse_state(settings: Settings) -> dict[str, list[tuple]]:
+    """Everything a pass records, without ids and times that differ between two warehouses."""
+    state = {
+        "ledger": query(settings, "SELECT kind, original_name, status, subject, period, rows_read, rows_loaded, "
+                                  "rows_rejected, rows_skipped, errors, warnings, received_at, stored_path, "
+                                  "explanation_path, superseded_by IS NULL, duplicate_of IS NULL FROM ingested_file"),
+        "findings": query(settings, "SELECT f.original_name, x.severity, x.sheet, x.row, x.col, x.header, x.value, "
+                                    "x.message, x.fix FROM file_finding x JOIN ingested_file f ON f.id = x.file_id"),
+        "mart_group_month": query(settings, "SELECT * FROM mart_group_month"),
+        "mart_submission": query(settings, "SELECT * FROM mart_submission"),
+        "mart_project_week": query(settings, "SELECT project_code, week_start, invest_cum_wan, stage FROM mart_project_week"),
+    }
+    for table in sorted({t.name for t in FACT_TABLES.values()}):
+        columns = [c for c in FACT_TABLES_COLUMNS[table]]
+        state[table] = query(settings, f"SELECT f.original_name, {', '.join('t.' + c for c in columns)} "
+                                       f"FROM {table} t JOIN ingested_file f ON f.id = t.file_id")
+    return {name: sorted(rows, key=repr) for name, rows in state.items()}
+
+
+FACT_TABLES_COLUMNS = {table.name: [c.name for c in table.c if c.name not in ("id", "file_id")]
+                       for table in FACT_TABLES.values()}
+
+
+def test_small_batches_store_exactly_what_one_batch_stores(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZHAOSHANG_TODAY", TODAY)
+    whole = make_settings(tmp_path / "whole", f"sqlite:///{tmp_path / 'whole.sqlite'}")
+    parts = make_settings(tmp_path / "parts", f"sqlite:///{tmp_path / 'parts.sqlite'}")
+    share(whole)
+    shutil.rmtree(parts.inbox)
+    shutil.copytree(whole.inbox, parts.inbox, copy_function=shutil.copy2)  # the same bytes and arrival times
+    files = len(steps.waiting_files(parts))
+
+    summary_whole = run_pass(whole)
+    monkeypatch.setattr(steps, "BATCH_FILES", 5)
+    assert len(steps.in_batches(steps.waiting_files(parts))) == -(-files // 5) > 10
+    summary_parts = run_pass(parts)
+
+    assert warehouse_state(parts) == warehouse_state(whole)
+    assert sorted(map(repr, summary_parts.files)) == sorted(map(repr, summary_whole.files))
+    versions = ("装备8月.xlsx", "装备8月（初稿）.xlsx", "装备8月（更正）.xlsx", "装备8月（更正）副本.xlsx")
+    statuses = {name: status for name, status in query(parts, "SELECT original_name, status FROM ingested_file")
+                if name in versions}
+    assert statuses == {"装备8月.xlsx": "superseded", "装备8月（初稿）.xlsx": "superseded",
+                        "装备8月（更正）.xlsx": "loaded", "装备8月（更正）副本.xlsx": "duplicate"}
+    assert sorted(p.name for p in (parts.inbox / "月报").iterdir()) == sorted(
+        p.name for p in (whole.inbox / "月报").iterdir())  # the same files left (those never read)
+
