@@ -8,7 +8,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.common import open_warehouse, settings_for
+from flows.common import deliver, open_warehouse, queue_for_leaders, settings_for
 from transforms.marts.appraisal import AppraisalResult, half_of
 from transforms.staging.normalise import parse_half
 from zhaoshang.reports import appraisal as report
@@ -44,23 +44,6 @@ def render_prefill(settings, result: AppraisalResult, data: report.AppraisalData
     return report.render_prefill(settings, result, data)
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def queue_for_leaders(settings, engine, result: AppraisalResult, files: report.AppraisalFiles) -> None:
-    """Queue the summary mail to the leaders (one mail per half: re-runs do not send it twice)."""
-    from zhaoshang.delivery.mail import leader_addresses, queue_mail
-
-    queue_mail(settings, engine, key=f"appraisal:{result.half.code}", to=leader_addresses(settings),
-               subject=f"【招商引资工作考核汇总】{result.half.label}", paragraphs=files.summary, attachments=[files.docx])
-
-
-@task(cache_policy=NO_CACHE)
-def deliver(settings, engine) -> None:
-    """Send whatever mail is pending (what cannot be sent now stays queued for the next run)."""
-    from zhaoshang.delivery.mail import deliver_pending
-
-    deliver_pending(settings, engine)
-
-
 @flow(name="appraisal", log_prints=False)
 def appraisal(half: str, send: bool = False, prefill: bool = False, config: str | None = None,
               root: str | None = None, warehouse_url: str | None = None) -> Path:
@@ -80,7 +63,8 @@ def appraisal(half: str, send: bool = False, prefill: bool = False, config: str 
         f"- 计算明细：`{files.workbook}`\n" + (f"- 述职数据摘要：{len(summaries)} 份\n" if prefill else "")
         + "\n" + "\n\n".join(files.headline)))
     if send:
-        queue_for_leaders(settings, engine, result, files)
+        queue_for_leaders(settings, engine, f"appraisal:{result.half.code}",
+                          f"【招商引资工作考核汇总】{result.half.label}", files.summary, files.docx)
         deliver(settings, engine)
     get_run_logger().info("appraisal %s written to %s", code, files.docx)
     return files.docx

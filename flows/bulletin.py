@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.common import open_warehouse, settings_for
+from flows.common import deliver, open_warehouse, queue_for_leaders, settings_for
 from transforms.marts.bulletin import issue_label
 from zhaoshang.reports import bulletin as report
 
@@ -36,23 +36,6 @@ def render(settings, data: report.BulletinData, sections: list[dict]) -> report.
     return report.render_bulletin(settings, data, sections)
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def queue_for_leaders(settings, engine, month: str, files: report.BulletinFiles) -> None:
-    """Queue the bulletin mail to the leaders (one mail per month: re-runs do not send it twice)."""
-    from zhaoshang.delivery.mail import leader_addresses, queue_mail
-
-    queue_mail(settings, engine, key=f"bulletin:{month}", to=leader_addresses(settings),
-               subject=f"【招商引资工作通报】{issue_label(month)}", paragraphs=files.summary, attachments=[files.docx])
-
-
-@task(cache_policy=NO_CACHE)
-def deliver(settings, engine) -> None:
-    """Send whatever mail is pending (what cannot be sent now stays queued for the next run)."""
-    from zhaoshang.delivery.mail import deliver_pending
-
-    deliver_pending(settings, engine)
-
-
 @flow(name="bulletin", log_prints=False)
 def bulletin(month: str, send: bool = False, config: str | None = None, root: str | None = None,
              warehouse_url: str | None = None) -> Path:
@@ -66,7 +49,8 @@ def bulletin(month: str, send: bool = False, config: str | None = None, root: st
         f"**{issue_label(month)}招商引资工作通报**\n\n- 文档：[{files.docx.name}]({files.docx.as_uri()})  \n"
         f"  `{files.docx}`\n- 数据来源：`{files.trace}`\n\n" + "\n\n".join(files.headline)))
     if send:
-        queue_for_leaders(settings, engine, month, files)
+        queue_for_leaders(settings, engine, f"bulletin:{month}", f"【招商引资工作通报】{issue_label(month)}",
+                          files.summary, files.docx)
         deliver(settings, engine)
     get_run_logger().info("bulletin %s written to %s", month, files.docx)
     return files.docx

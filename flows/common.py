@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine
 
 from warehouse.db import engine_for, upgrade
@@ -29,6 +32,24 @@ def open_warehouse(settings: Settings) -> Engine:
     engine = engine_for(settings.warehouse_url)
     upgrade(engine)
     return engine
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def queue_for_leaders(settings: Settings, engine: Engine, key: str, subject: str, paragraphs: list[str],
+                      report: Path) -> None:
+    """Queue a report's mail to the leaders, once per key: a re-run of the same period does not send it twice."""
+    from zhaoshang.delivery.mail import leader_addresses, queue_mail
+
+    queue_mail(settings, engine, key=key, to=leader_addresses(settings), subject=subject, paragraphs=paragraphs,
+               attachments=[report])
+
+
+@task(cache_policy=NO_CACHE)
+def deliver(settings: Settings, engine: Engine) -> None:
+    """Send whatever mail is pending (what cannot be sent now stays queued for the next run)."""
+    from zhaoshang.delivery.mail import deliver_pending
+
+    deliver_pending(settings, engine)
 
 
 STATUS_ZH = {"loaded": "已入库", "rejected": "已退回", "duplicate": "重复", "superseded": "已被更正版本替代"}

@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.common import open_warehouse, settings_for
+from flows.common import deliver, open_warehouse, queue_for_leaders, settings_for
 from transforms.marts.weekly import iso_week_label
 from transforms.staging.normalise import parse_week
 from zhaoshang.reports import digest as report
@@ -35,23 +35,6 @@ def render(settings, data: report.DigestData) -> report.DigestFiles:
     return report.render_digest(settings, data)
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def queue_for_leaders(settings, engine, monday: dt.date, files: report.DigestFiles) -> None:
-    """Queue the digest mail to the leaders (one mail per week: re-runs do not send it twice)."""
-    from zhaoshang.delivery.mail import leader_addresses, queue_mail
-
-    queue_mail(settings, engine, key=f"digest:{monday.isoformat()}", to=leader_addresses(settings),
-               subject=f"【项目周报汇总】{iso_week_label(monday)}", paragraphs=files.summary, attachments=[files.docx])
-
-
-@task(cache_policy=NO_CACHE)
-def deliver(settings, engine) -> None:
-    """Send whatever mail is pending (what cannot be sent now stays queued for the next run)."""
-    from zhaoshang.delivery.mail import deliver_pending
-
-    deliver_pending(settings, engine)
-
-
 @flow(name="digest", log_prints=False)
 def digest(week: str, send: bool = False, config: str | None = None, root: str | None = None,
            warehouse_url: str | None = None) -> Path:
@@ -64,7 +47,8 @@ def digest(week: str, send: bool = False, config: str | None = None, root: str |
         f"**{iso_week_label(monday)}项目周报汇总**\n\n- 文档：[{files.docx.name}]({files.docx.as_uri()})  \n"
         f"  `{files.docx}`\n- 数据来源：`{files.trace}`\n\n" + "\n\n".join(files.overview)))
     if send:
-        queue_for_leaders(settings, engine, monday, files)
+        queue_for_leaders(settings, engine, f"digest:{monday.isoformat()}", f"【项目周报汇总】{iso_week_label(monday)}",
+                          files.summary, files.docx)
         deliver(settings, engine)
     get_run_logger().info("digest %s written to %s", monday, files.docx)
     return files.docx
