@@ -36,6 +36,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from zhaoshang import contract
 from zhaoshang.settings import TIMEZONE, Group, Settings
+from zhaoshang.workcalendar import is_workday
 
 DEMO_TODAY = dt.date(2021, 9, 8)  # the August reports were due on Monday 2021-09-06
 YEAR = 2021
@@ -295,16 +296,6 @@ class Submission:
     style: FileStyle
     filename: str
     received: dt.datetime
-
-
-def is_workday(day: dt.date) -> bool:
-    """Official working day in China (holidays and swapped weekends), weekdays as fallback."""
-    try:
-        import chinese_calendar
-
-        return chinese_calendar.is_workday(day)
-    except (ImportError, NotImplementedError):
-        return day.weekday() < 5
 
 
 def workdays(year: int, month: int) -> list[dt.date]:
