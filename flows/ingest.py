@@ -18,9 +18,9 @@ def collect_waiting_files(files, settings, engine):
 
 
 @task(cache_policy=NO_CACHE)
-def check_files(batch, settings, engine):
-    """Stage every file and run the validation gate over the whole batch."""
-    return steps.check(batch, settings, engine)
+def check_files(batch, settings, engine, helper):
+    """Stage every file (sharing the work with the helper process) and run the validation gate over the batch."""
+    return steps.check(batch, settings, engine, helper)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
@@ -53,12 +53,14 @@ def ingest(config: str | None = None, root: str | None = None, warehouse_url: st
         waiting = steps.waiting_files(settings, settle_seconds)
         batches = steps.in_batches(waiting)
         outcomes = []
-        for number, files in enumerate(batches, 1):
-            batch, duplicates = collect_waiting_files(quote(files), settings, engine)
-            examined = check_files(quote(batch), settings, engine)
-            outcomes += store_files(quote(examined), quote(duplicates), settings, engine, str(flow_run.id or "local"))
-            if len(batches) > 1:
-                get_run_logger().info("batch %d of %d stored (%d files)", number, len(batches), len(files))
+        with steps.helper_process(len(waiting)) as helper:
+            for number, files in enumerate(batches, 1):
+                batch, duplicates = collect_waiting_files(quote(files), settings, engine)
+                examined = check_files(quote(batch), settings, engine, quote(helper))
+                outcomes += store_files(quote(examined), quote(duplicates), settings, engine,
+                                        str(flow_run.id or "local"))
+                if len(batches) > 1:
+                    get_run_logger().info("batch %d of %d stored (%d files)", number, len(batches), len(files))
         refresh_dimensions(settings, engine)
     mail_explanations(settings, engine, quote(outcomes))
     summary = steps.summarise(outcomes, engine)

@@ -1,10 +1,12 @@
 """A big batch is read and staged by two processes: the result must be exactly the one-process result.
 
 The whole bad-input corpus (hostile files included) goes through both paths, in small
-pieces so that both worker processes get work and every piece boundary is crossed.
+pieces so that both processes get work and every piece boundary is crossed.
 """
 
 from __future__ import annotations
+
+import shutil
 
 import pytest
 
@@ -31,15 +33,28 @@ def test_two_processes_examine_exactly_like_one(tmp_path, monkeypatch: pytest.Mo
     settings = make_settings(tmp_path / "share")
     cases = write_corpus(settings.inbox)
     batch = [Examined(f, *gate.read_file(f)) for f in ingest.inbox.list_inbox(settings) if f.kind in ingest.SUPPORTED_KINDS]
-    codes = gate.group_codes(settings)
     assert len(batch) == sum(c.expect.status != "ignored" for c in cases)
 
-    monkeypatch.setattr(ingest, "PARALLEL_FROM", 10 ** 9)
-    alone = ingest.examine_all(batch, codes)
-    monkeypatch.setattr(ingest, "PARALLEL_FROM", 1)
+    alone = ingest.examine_all(batch, settings)
+    archived_alone = archived(settings)
+    shutil.rmtree(settings.archive)
     monkeypatch.setattr(ingest, "CHUNK", 7)
-    shared = ingest.examine_all(batch, codes)
+    with ingest.helper_process(files=ingest.PARALLEL_FROM) as helper:
+        assert helper is not None
+        shared = ingest.examine_all(batch, settings, helper)
 
     assert [comparable(e) for e in shared] == [comparable(e) for e in alone]
     assert [e.data for e in shared] == [e.data for e in batch]  # the bytes stay with the pass that stores them
     assert sum(e.accepted for e in shared) == sum(e.accepted for e in alone) > 0
+    # every file that passed staging has its archive copy, placed by whichever process staged it
+    assert archived(settings) == archived_alone
+    assert len(archived_alone) == sum(e.accepted for e in alone)
+    assert all(e.archived is not None and e.archived.is_file() for e in shared if e.accepted)
+    staged = [e for e in shared if e.staged is not None]
+    assert [e.raw is None for e in staged] == [e.accepted for e in staged]  # cells as read kept for refusals only
+
+
+def archived(settings) -> dict[str, bytes]:
+    """Archive copies by path below the archive folder, with their bytes."""
+    return {p.relative_to(settings.archive).as_posix(): p.read_bytes()
+            for p in settings.archive.rglob("*") if p.is_file()} if settings.archive.exists() else {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import openpyxl
 import pytest
 
 from tests.builders import PROGRESS_HEADERS, library, problem, procedure, progress, project, weekly
@@ -103,6 +104,12 @@ def test_weekly_rules_locate_every_error(settings: Settings) -> None:
         ("项目进展", 2, 1, "项目编号", "项目编号“P9”不在项目库中。"),
         ("项目进展", 2, 6, "本周完成投资（万元）", "本周完成投资 10 万元大于累计完成投资 5 万元。"),
     ]
+    # it passed staging (its archive copy was placed then) and only the rules refused it:
+    # the archive keeps no copy, and the explanation shows the cells as they were read
+    assert [p.name for p in (settings.archive / "周报").rglob("*") if p.is_file()] == []
+    assert sorted(p.name.split("_", 2)[2] for p in (settings.rejected / "周报").glob("*.xlsx")) == ["有误.xlsx", "有误_错误说明.xlsx"]
+    explanation = openpyxl.load_workbook(next(settings.rejected.rglob("*_错误说明.xlsx")))
+    assert [explanation["项目进展"].cell(2, column).value for column in (1, 6, 7)] == ["P9", 10, 5]
 
 
 def test_correction_supersedes_and_falling_cumulative_warns(settings: Settings) -> None:

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -60,6 +61,7 @@ class Examined:
     raw: readers.RawWorkbook | None = None
     staged: StagedWorkbook | None = None
     findings: list[Finding] = field(default_factory=list)
+    archived: Path | None = None  # its archive copy, placed while checking (removed if the batch's rules refuse it)
 
     @property
     def errors(self) -> list[Finding]:

@@ -1,8 +1,9 @@
 """One ingest pass, step by step (the Prefect flow in flows/ingest.py calls these).
 
 collect  – list the inbox, read bytes, recognise duplicates and left-overs of a crash
-check    – stage every file and run the gate (suites once per sheet kind, then rules)
-store    – place originals (archive/ or rejected/ + explanation), then record the batch
+check    – stage every file (on two processes for a big pass; a file that passes staging gets
+           its archive copy now), then run the gate (suites once per sheet kind, then rules)
+store    – place originals (archive/, or rejected/ + explanation), then record the batch
            in one transaction, then clear the inbox
 The order makes a crash harmless: until the transaction commits, the inbox still holds
 the file and the next pass redoes the work; after it commits, the next pass only
@@ -17,10 +18,11 @@ import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 from filelock import FileLock
@@ -38,7 +40,7 @@ from zhaoshang.workcalendar import is_workday
 
 log = logging.getLogger(__name__)
 PARALLEL_FROM = 300  # files: below this a second process costs more (about 1 s to start) than it saves
-CHUNK = 200  # files per piece of work sent to the second process (progress is logged per piece)
+CHUNK = 100  # files per piece of work shared between the two processes (progress is logged per piece)
 BATCH_FILES = 4000  # files stored per transaction: bounds a pass's memory (~40 KB a file) whatever the backlog
 SUPPORTED_KINDS = ("月报", "项目库", "周报", "述职评议")
 PG_INGEST_LOCK = 727002
@@ -135,44 +137,118 @@ def _duplicate(settings: Settings, file: inbox.InboxFile, data: bytes, sha: str,
                         duplicate_of=known[0] if known else None)
 
 
-def check(batch: list[Examined], settings: Settings, engine: Engine) -> list[Examined]:
-    """Stage every file and run the whole gate over the batch."""
-    examined = examine_all(batch, gate.group_codes(settings))
+def check(batch: list[Examined], settings: Settings, engine: Engine,
+          helper: ProcessPoolExecutor | None = None) -> list[Examined]:
+    """Stage every file (with the helper process, if the pass has one) and run the whole gate over the batch."""
+    examined = examine_all(batch, settings, helper)
     gate.check_batch(examined, settings, known_facts(engine))
     return examined
 
 
-def examine_all(batch: Sequence[Examined], codes: dict[str, str]) -> list[Examined]:
-    """Read and stage every file of the batch, in order.
-
-    A big batch (a rebuild, a backlog) is shared with a second process: reading and staging
-    is pure CPU work on bytes already in memory and writes nothing, so the promise that a
-    file is stored whole or not at all stays with this process's single transaction.
-    """
-    if len(batch) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return [gate.examine(e.file, e.data, e.sha, codes) for e in batch]
-    chunks = [batch[start:start + CHUNK] for start in range(0, len(batch), CHUNK)]
-    examined: list[Examined] = []
+@contextmanager
+def helper_process(files: int) -> Iterator[ProcessPoolExecutor | None]:
+    """A second process that reads and stages files beside this one, for a pass big enough to repay
+    its start-up (about 1 s); it is asked to start at once, so it gets ready while the first batch
+    is read from disk, and it serves every batch of the pass."""
+    if files < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        yield None
+        return
+    helper = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    helper.submit(_ready)
     try:
-        with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
-            jobs = [[(e.file, e.data, e.sha) for e in chunk] for chunk in chunks]
-            for chunk, done in zip(chunks, pool.map(_examine_chunk, jobs, [codes] * len(jobs))):
-                for original, result in zip(chunk, done, strict=True):
-                    result.data = original.data  # the bytes stayed here; only what was read came back
-                    examined.append(result)
-                log.info("examined %d of %d files", len(examined), len(batch))
-    except BrokenProcessPool as error:  # e.g. started from a script without `if __name__ == "__main__":`
-        log.warning("second process unavailable (%s); examining the remaining files in this one", error)
-        examined += [gate.examine(e.file, e.data, e.sha, codes) for e in batch[len(examined):]]
+        yield helper
+    finally:
+        helper.shutdown(wait=True, cancel_futures=True)
+
+
+def _ready() -> None:
+    """Nothing: importing this module is what readies the helper process."""
+
+
+def examine_all(batch: Sequence[Examined], settings: Settings,
+                helper: ProcessPoolExecutor | None = None) -> list[Examined]:
+    """Read and stage every file of the batch, in order, sharing the work with `helper` if given.
+
+    The batch is cut into chunks; the helper is kept two chunks ahead and this process takes
+    the next chunk itself meanwhile, so both cores stay busy whatever either one's pace.
+    Reading and staging is pure CPU work on bytes already in memory; the bytes stay here and
+    the promise that a file is stored whole or not at all stays with this process's single
+    transaction. If the helper breaks, its chunks are done here.
+    """
+    codes = gate.group_codes(settings)
+    if helper is None:
+        return [examine_one(e.file, e.data, e.sha, codes, settings) for e in batch]
+    chunks = [list(batch[start:start + CHUNK]) for start in range(0, len(batch), CHUNK)]
+    done: list[list[Examined] | None] = [None] * len(chunks)
+    sent: dict[Future, int] = {}
+    upcoming, usable, reported = 0, True, 0
+
+    def here(index: int) -> None:
+        done[index] = [examine_one(e.file, e.data, e.sha, codes, settings) for e in chunks[index]]
+
+    while upcoming < len(chunks) or sent:
+        while usable and upcoming < len(chunks) and len(sent) < 2:
+            try:
+                job = [(e.file, e.data, e.sha) for e in chunks[upcoming]]
+                sent[helper.submit(_examine_chunk, job, codes, settings)] = upcoming
+            except (BrokenProcessPool, RuntimeError) as error:  # e.g. started from a script without a main guard
+                log.warning("helper process unavailable (%s); examining here", error)
+                usable = False
+                break
+            upcoming += 1
+        for future in [f for f in sent if f.done()]:
+            index = sent.pop(future)
+            try:
+                done[index] = _rejoined(future.result(), chunks[index])
+            except BrokenProcessPool as error:
+                log.warning("helper process stopped (%s); examining its files here", error)
+                usable = False
+                here(index)
+        if upcoming < len(chunks):
+            upcoming += 1
+            here(upcoming - 1)
+        elif sent:
+            wait(sent, return_when=FIRST_COMPLETED)
+        finished = sum(len(c) for c in done if c is not None)
+        if finished * 10 // len(batch) > reported:  # progress in tenths
+            reported = finished * 10 // len(batch)
+            log.info("examined %d of %d files", finished, len(batch))
+    return [examined for chunk in done for examined in chunk]
+
+
+def examine_one(file: inbox.InboxFile, data: bytes, sha: str, codes: dict[str, str], settings: Settings) -> Examined:
+    """Read and stage one file. A file that passes staging has its archive copy placed now, while
+    this core is busy with it anyway (outcome_of removes the copy if the batch's rules refuse the
+    file), and lets go of its cells as read (only a refused file's explanation needs them)."""
+    examined = gate.examine(file, data, sha, codes)
+    if examined.accepted:
+        examined.archived = archive_destination(settings, examined)
+        inbox.place_copy(data, examined.archived, file.received_at)
+        examined.raw = None
     return examined
 
 
-def _examine_chunk(files: list[tuple[inbox.InboxFile, bytes, str]], codes: dict[str, str]) -> list[Examined]:
-    """Examine files in a worker process; the bytes are not sent back."""
-    done = [gate.examine(file, data, sha, codes) for file, data, sha in files]
+def _examine_chunk(files: list[tuple[inbox.InboxFile, bytes, str]], codes: dict[str, str],
+                   settings: Settings) -> list[Examined]:
+    """Examine files in the helper process; the bytes are not sent back."""
+    done = [examine_one(file, data, sha, codes, settings) for file, data, sha in files]
     for examined in done:
         examined.data = b""
     return done
+
+
+def _rejoined(examined: list[Examined], sent: list[Examined]) -> list[Examined]:
+    """The helper's results with the bytes that stayed here put back."""
+    for result, original in zip(examined, sent, strict=True):
+        result.data = original.data
+    return examined
+
+
+def archive_destination(settings: Settings, examined: Examined) -> Path:
+    """Where an accepted file's original is kept: archive/<kind>/<period>/<arrival_hash_name>."""
+    file = examined.file
+    _, period = gate.describe_period(examined.staged, file.received_at)
+    return inbox.archive_path(settings, file.kind, period, inbox.stored_name(file.name, file.received_at, examined.sha))
 
 
 def known_facts(engine: Engine) -> gate.Known:
@@ -195,7 +271,6 @@ def outcome_of(examined: Examined, settings: Settings) -> load.Outcome:
     """Place the original where it belongs (and its explanation) and describe it for the ledger."""
     file, staged = examined.file, examined.staged
     subject, period = gate.describe_period(staged, file.received_at)
-    name = inbox.stored_name(file.name, file.received_at, examined.sha)
     outcome = load.Outcome(
         sha256=examined.sha, original_name=file.name, kind=file.kind, status="loaded",
         received_at=file.received_at, stored_path="", subject=subject, period=period,
@@ -204,24 +279,35 @@ def outcome_of(examined: Examined, settings: Settings) -> load.Outcome:
         submitter=gate.submissions.submitter(staged),
     )
     if examined.accepted:
-        destination = inbox.archive_path(settings, file.kind, period, name)
-        inbox.place_copy(examined.data, destination, file.received_at)
+        destination = examined.archived or archive_destination(settings, examined)
+        inbox.place_copy(examined.data, destination, file.received_at)  # usually placed already while checking
         outcome.stored_path = inbox.relative(settings, destination)
         outcome.facts = gate.submissions.fact_columns(staged)
         outcome.stamp = gate.submissions.fact_stamp(staged, file.received_at)
         outcome.header = gate.submissions.report_header(staged)
         return outcome
-    destination = inbox.rejected_path(settings, file.kind, name)
+    if examined.archived:  # passed staging, then the batch's rules refused it
+        examined.archived.unlink(missing_ok=True)
+    destination = inbox.rejected_path(settings, file.kind, inbox.stored_name(file.name, file.received_at, examined.sha))
     inbox.place_copy(examined.data, destination, file.received_at)
     explanation = destination.with_name(destination.stem + "_错误说明.xlsx")
+    raw = cells_as_read(examined, settings)
     write_explanation(destination, outcome.findings, explanation, display_name=file.name,
-                      sheets=gate.readers.sheet_rows(examined.raw) if examined.raw else None,
-                      copy_original=examined.raw is not None)  # never re-open a file the reader refused
+                      sheets=gate.readers.sheet_rows(raw) if raw else None,
+                      copy_original=raw is not None)  # never re-open a file the reader refused
     outcome.status = "rejected"
     outcome.rows_rejected = gate.rows_with_errors(examined)
     outcome.stored_path = inbox.relative(settings, destination)
     outcome.explanation_path = inbox.relative(settings, explanation)
     return outcome
+
+
+def cells_as_read(examined: Examined, settings: Settings) -> gate.readers.RawWorkbook | None:
+    """The file's sheets as read, for its explanation: kept from checking, or read again for a file
+    that passed staging (and so let go of them) before the batch's rules refused it."""
+    if examined.raw is not None or examined.staged is None:
+        return examined.raw
+    return gate.examine(examined.file, examined.data, examined.sha, gate.group_codes(settings)).raw
 
 
 def store(examined: Sequence[Examined], duplicates: Sequence[tuple[inbox.InboxFile, load.Outcome]],
