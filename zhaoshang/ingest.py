@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 PARALLEL_FROM = 300  # files: below this a second process costs more (about 1 s to start) than it saves
 CHUNK = 100  # files per piece of work shared between the two processes (progress is logged per piece)
 BATCH_FILES = 4000  # files stored per transaction: bounds a pass's memory (~40 KB a file) whatever the backlog
+FEW = 500  # projects or groups: up to this many, the cross-file rules read only theirs from the warehouse
 SUPPORTED_KINDS = ("月报", "项目库", "周报", "述职评议")
 PG_INGEST_LOCK = 727002
 
@@ -141,7 +142,7 @@ def check(batch: list[Examined], settings: Settings, engine: Engine,
           helper: ProcessPoolExecutor | None = None) -> list[Examined]:
     """Stage every file (with the helper process, if the pass has one) and run the whole gate over the batch."""
     examined = examine_all(batch, settings, helper)
-    gate.check_batch(examined, settings, known_facts(engine))
+    gate.check_batch(examined, settings, known_facts(engine, examined))
     return examined
 
 
@@ -251,20 +252,36 @@ def archive_destination(settings: Settings, examined: Examined) -> Path:
     return inbox.archive_path(settings, file.kind, period, inbox.stored_name(file.name, file.received_at, examined.sha))
 
 
-def known_facts(engine: Engine) -> gate.Known:
-    """What the cross-file rules compare against: current signings, library codes, weekly cumulative figures."""
+def known_facts(engine: Engine, batch: Sequence[Examined] = ()) -> gate.Known:
+    """What the cross-file rules compare against: current signings, library codes, weekly cumulative figures.
+
+    Only what the batch's projects and groups need is read when they are few (a pass picking up
+    a few new files does the same work however long the history is); a big batch reads it all.
+    """
+    projects, groups = mentioned(batch, "project_code"), mentioned(batch, "group_code")
     current = ingested_file.c.status == "loaded"
     signings = (select(fact_signing.c.group_code, fact_signing.c.month, fact_signing.c.enterprise)
                 .join(ingested_file, ingested_file.c.id == fact_signing.c.file_id).where(current))
     codes = select(project_snapshot.c.project_code).distinct()
     weeks = (select(fact_project_week.c.project_code, fact_project_week.c.week_start, fact_project_week.c.invest_cum_wan)
              .join(ingested_file, ingested_file.c.id == fact_project_week.c.file_id).where(current))
+    if batch and len(projects) <= FEW:
+        codes = codes.where(project_snapshot.c.project_code.in_(sorted(projects)))
+        weeks = weeks.where(fact_project_week.c.project_code.in_(sorted(projects)))
+    if batch and len(groups) <= FEW:
+        signings = signings.where(fact_signing.c.group_code.in_(sorted(groups)))
     with engine.connect() as conn:
         return gate.Known(
             signings=pd.DataFrame(conn.execute(signings).all(), columns=["group_code", "month", "enterprise"]),
             project_codes=set(conn.execute(codes).scalars()),
             cumulative=pd.DataFrame(conn.execute(weeks).all(), columns=["project_code", "week_start", "invest_cum_wan"]),
         )
+
+
+def mentioned(batch: Sequence[Examined], field: str) -> set[str]:
+    """Every value of `field` in any staged sheet of the batch."""
+    return {value for e in batch if e.staged is not None for part in e.staged.sheets.values()
+            for value in part.columns.get(field, ()) if value is not None}
 
 
 def outcome_of(examined: Examined, settings: Settings) -> load.Outcome:
