@@ -390,6 +390,8 @@ def _unreadable_cells(sheet_xml: bytes) -> dict[tuple[int, int], UnreadableCell]
 
 def _text(xml_text: bytes) -> str:
     """XML character data as text (entities and character references resolved)."""
+    if b"&" not in xml_text:
+        return xml_text.decode("utf-8", "replace")
     text = re.sub(r"&#(x[0-9a-fA-F]{1,8}|[0-9]{1,10});", _character, xml_text.decode("utf-8", "replace"))
     for entity, char in _XML_ENTITIES:
         text = text.replace(entity, char)

@@ -91,9 +91,13 @@ def cell_problem(value: object) -> Problem | None:
 
 def is_blank(value: object) -> bool:
     """True for an empty cell: None, "" or only spaces/invisible characters (never an unreadable cell)."""
-    if isinstance(value, UnreadableCell):
+    if value is None:
+        return True
+    if not isinstance(value, str) or isinstance(value, UnreadableCell):  # numbers, dates, #REF! …
         return False
-    return value is None or (isinstance(value, str) and not clean_text(value))
+    if not _NEEDS_FOLDING.search(value):
+        return value.isspace() or not value  # the common case: nothing invisible to remove
+    return not clean_text(value)
 
 
 _NEEDS_FOLDING = re.compile(f"[{_INVISIBLE}\u3000\uff01-\uff5e]")

@@ -59,27 +59,30 @@ class StagedSheet:
 
 def cell_parser(column: Column, group_codes: dict[str, str]) -> Callable[[object], n.Parsed]:
     """The normaliser for a column's type."""
-    simple: dict[str, Callable[[object], object]] = {
-        "text": n.clean_text,
-        "name": n.clean_name,
-        "person": n.clean_name,
-        "enum": n.clean_token,
-        "region": n.normalise_region,
-        "group": lambda v: n.normalise_group(v, group_codes),
-    }
-    if column.type in simple:
-        fn = simple[column.type]
-        return lambda v: _unreadable(v) or (fn(v) or None, None)
-    parsers: dict[str, Callable[[object], n.Parsed]] = {
-        "date": n.parse_date,
-        "month": n.parse_month,
-        "week": n.parse_week,
-        "half": n.parse_half,
-        "score": n.parse_score,
-        "wan": lambda v: n.parse_amount(v, "万元"),
-        "yuan": lambda v: n.parse_amount(v, "元"),
-    }
-    return parsers[column.type]
+    if column.type == "group":
+        return lambda v: _unreadable(v) or (n.normalise_group(v, group_codes) or None, None)
+    return _PARSERS[column.type]
+
+
+def _cleaned(clean: Callable[[object], object]) -> Callable[[object], n.Parsed]:
+    """A parser from a cleaner that cannot fail (text, names, tokens): only an unreadable cell is a problem."""
+    return lambda v: _unreadable(v) or (clean(v) or None, None)
+
+
+_PARSERS: dict[str, Callable[[object], n.Parsed]] = {
+    "text": _cleaned(n.clean_text),
+    "name": _cleaned(n.clean_name),
+    "person": _cleaned(n.clean_name),
+    "enum": _cleaned(n.clean_token),
+    "region": _cleaned(n.normalise_region),
+    "date": n.parse_date,
+    "month": n.parse_month,
+    "week": n.parse_week,
+    "half": n.parse_half,
+    "score": n.parse_score,
+    "wan": lambda v: n.parse_amount(v, "万元"),
+    "yuan": lambda v: n.parse_amount(v, "元"),
+}
 
 
 def _unreadable(value: object) -> n.Parsed | None:
@@ -125,7 +128,8 @@ def skip_reason(row: Sequence[object]) -> str | None:
 def stage_table(name: str, rows: Sequence[Sequence[object]], spec: Sheet,
                 group_codes: dict[str, str], row_offset: int = 0) -> StagedSheet:
     """Stage a table sheet: find the header, skip blank/合计 rows, normalise every cell."""
-    if _last_nonblank(rows) < 0:
+    last = _last_nonblank(rows)
+    if last < 0:
         return StagedSheet(name=name)  # an empty sheet: nothing to report this period
     located = header_row(rows, spec)
     if located is None:
@@ -140,12 +144,11 @@ def stage_table(name: str, rows: Sequence[Sequence[object]], spec: Sheet,
                 f"缺少必填列“{column.header}”。",
                 f"请使用最新模板，在第{head + 1 + row_offset}行表头中加入“{column.header}”列。",
             ))
-    present = [c for c in spec.columns if header_key(c.header) in col_of]
-    parsers = {c.field: cell_parser(c, group_codes) for c in present}
-    columns: dict[str, list[object]] = {"_row": [], **{c.field: [] for c in present}}
+    present = [(c, col_of[header_key(c.header)]) for c in spec.columns if header_key(c.header) in col_of]
+    readers = [(c, j, cell_parser(c, group_codes)) for c, j in present]
+    columns: dict[str, list[object]] = {"_row": [], **{c.field: [] for c, _ in present}}
     skipped: list[tuple[int, str]] = []
     unreadable: set[tuple[int, str]] = set()
-    last = _last_nonblank(rows)
     for i in range(head + 1, last + 1):
         row = rows[i]
         excel_row = i + 1 + row_offset
@@ -154,10 +157,9 @@ def stage_table(name: str, rows: Sequence[Sequence[object]], spec: Sheet,
             skipped.append((excel_row, reason))
             continue
         columns["_row"].append(excel_row)
-        for column in present:
-            j = col_of[header_key(column.header)]
+        for column, j, parse in readers:
             raw = row[j] if j < len(row) else None
-            value, problem = (None, None) if n.is_blank(raw) else parsers[column.field](raw)
+            value, problem = (None, None) if n.is_blank(raw) else parse(raw)
             if problem:
                 unreadable.add((excel_row, column.field))
                 findings.append(Finding(
@@ -166,7 +168,7 @@ def stage_table(name: str, rows: Sequence[Sequence[object]], spec: Sheet,
             columns[column.field].append(value)
     return StagedSheet(name=name, columns=columns, findings=findings, skipped=skipped,
                        rows_read=last - head, unreadable=unreadable,
-                       positions={c.field: col_of[header_key(c.header)] + 1 for c in present})
+                       positions={c.field: j + 1 for c, j in present})
 
 
 def _last_nonblank(rows: Sequence[Sequence[object]]) -> int:
