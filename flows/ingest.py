@@ -12,9 +12,9 @@ from zhaoshang import ingest as steps
 
 
 @task(cache_policy=NO_CACHE)
-def collect_waiting_files(files, settings, engine):
-    """Read a batch of waiting files (duplicates of accepted files recognised here)."""
-    return steps.collect(settings, engine, files=files)
+def collect_waiting_files(files, settings, engine, seen):
+    """Read a batch of waiting files (duplicates of accepted files, or of files met earlier in the pass, recognised here)."""
+    return steps.collect(settings, engine, files=files, seen=seen)
 
 
 @task(cache_policy=NO_CACHE)
@@ -54,13 +54,16 @@ def ingest(config: str | None = None, root: str | None = None, warehouse_url: st
         batches = steps.in_batches(waiting)
         outcomes = []
         with steps.helper_process(len(waiting)) as helper:
-            for number, files in enumerate(batches, 1):
-                batch, duplicates = collect_waiting_files(quote(files), settings, engine)
-                examined = check_files(quote(batch), settings, engine, quote(helper))
-                outcomes += store_files(quote(examined), quote(duplicates), settings, engine,
-                                        str(flow_run.id or "local"))
+            seen: set[str] = set()
+            batch, duplicates = collect_waiting_files(quote(batches[0]), settings, engine, quote(seen))
+            for number in range(1, len(batches) + 1):
+                examined, known_copies = check_files(quote(batch), settings, engine, quote(helper)), duplicates
+                if number < len(batches):  # read the next batch now: the helper stages it while this one is stored
+                    batch, duplicates = collect_waiting_files(quote(batches[number]), settings, engine, quote(seen))
+                    steps.look_ahead(helper, batch, settings)
+                outcomes += store_files(quote(examined), quote(known_copies), settings, engine, str(flow_run.id or "local"))
                 if len(batches) > 1:
-                    get_run_logger().info("batch %d of %d stored (%d files)", number, len(batches), len(files))
+                    get_run_logger().info("batch %d of %d stored", number, len(batches))
         refresh_dimensions(settings, engine)
     mail_explanations(settings, engine, quote(outcomes))
     summary = steps.summarise(outcomes, engine)

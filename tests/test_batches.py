@@ -6,6 +6,8 @@ a duplicate copy go through both ways; small batches put the versions in differe
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import shutil
 
 import pytest
@@ -21,14 +23,18 @@ pytestmark = pytest.mark.usefixtures("prefect_server")
 
 
 def share(settings: Settings) -> None:
-    """The corpus, a report with a correction and a stale draft, and a byte-identical copy of the correction."""
+    """The corpus, a report with a correction and a stale draft, and a byte-identical copy of the correction
+    that arrives a second after it."""
     write_corpus(settings.inbox)
     folder = settings.inbox / "月报"
     equipment_august(folder / "装备8月.xlsx")
     corrected = equipment_august(folder / "装备8月（更正）.xlsx", received=dt.datetime(2021, 9, 9, 16),
                                  signed=("12000", "500"))
     equipment_august(folder / "装备8月（初稿）.xlsx", received=dt.datetime(2021, 9, 1, 8), signed=("1", "1"))
-    shutil.copy2(corrected, folder / "装备8月（更正）副本.xlsx")
+    copy = folder / "装备8月（更正）副本.xlsx"
+    shutil.copy2(corrected, copy)
+    later = dt.datetime(2021, 9, 9, 16, 0, 1).timestamp()
+    os.utime(copy, (later, later))  # arrives right after the file it copies (the test puts a batch boundary between)
 
 
 def warehouse_state(settings: Settings) -> dict[str, list[tuple]]:
@@ -54,7 +60,11 @@ FACT_TABLES_COLUMNS = {table.name: [c.name for c in table.c if c.name not in ("i
                        for table in FACT_TABLES.values()}
 
 
-def test_small_batches_store_exactly_what_one_batch_stores(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("helper", [False, True], ids=["one process", "with the helper process"])
+def test_small_batches_store_exactly_what_one_batch_stores(tmp_path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+                                                         helper: bool) -> None:
+    """With the helper, each next batch is read and handed to it before the current one is stored:
+    duplicates across batches must still be recognised, and its early work must change nothing."""
     monkeypatch.setenv("ZHAOSHANG_TODAY", TODAY)
     whole = make_settings(tmp_path / "whole", f"sqlite:///{tmp_path / 'whole.sqlite'}")
     parts = make_settings(tmp_path / "parts", f"sqlite:///{tmp_path / 'parts.sqlite'}")
@@ -64,9 +74,21 @@ def test_small_batches_store_exactly_what_one_batch_stores(tmp_path, monkeypatch
     files = len(steps.waiting_files(parts))
 
     summary_whole = run_pass(whole)
-    monkeypatch.setattr(steps, "BATCH_FILES", 5)
-    assert len(steps.in_batches(steps.waiting_files(parts))) == -(-files // 5) > 10
-    summary_parts = run_pass(parts)
+    # batches of at most 5, the correction last in its batch and its copy first in the next: the next
+    # batch is read before the correction is stored, so only the pass's own memory can tell it is a copy
+    order = [f.name for f in steps.waiting_files(parts)]
+    position = order.index("装备8月（更正）.xlsx") + 1
+    assert order[position] == "装备8月（更正）副本.xlsx"
+    size = next(size for size in (5, 4, 3, 2, 1) if position % size == 0)
+    monkeypatch.setattr(steps, "BATCH_FILES", size)
+    if helper:
+        monkeypatch.setattr(steps, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(steps, "CHUNK", 2)
+    assert len(steps.in_batches(steps.waiting_files(parts))) == -(-files // size) > 10
+    with caplog.at_level(logging.INFO, logger="zhaoshang.ingest"):
+        summary_parts = run_pass(parts)
+    if helper:  # the helper did start on later batches while earlier ones were stored
+        assert any(r.getMessage().startswith("the helper had begun") for r in caplog.records)
 
     assert warehouse_state(parts) == warehouse_state(whole)
     assert sorted(map(repr, summary_parts.files)) == sorted(map(repr, summary_whole.files))

@@ -8,6 +8,10 @@ store    – place originals (archive/, or rejected/ + explanation), then record
 The order makes a crash harmless: until the transaction commits, the inbox still holds
 the file and the next pass redoes the work; after it commits, the next pass only
 finishes clearing the inbox.
+
+A big backlog goes in batches of BATCH_FILES, each stored in its own transaction. The next
+batch is collected before the current one is stored, so that the helper process stages it
+meanwhile; duplicates across that boundary are recognised by the hashes the pass has seen.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import datetime as dt
 import logging
 import multiprocessing
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -103,13 +107,14 @@ def in_batches(files: Sequence[inbox.InboxFile], size: int | None = None) -> lis
 
 
 def collect(settings: Settings, engine: Engine, settle_seconds: float = 0,
-            files: Sequence[inbox.InboxFile] | None = None
+            files: Sequence[inbox.InboxFile] | None = None, seen: set[str] | None = None,
             ) -> tuple[list[Examined], list[tuple[inbox.InboxFile, load.Outcome]]]:
-    """Read every waiting file (or `files`); duplicates of accepted files become outcomes at once."""
+    """Read every waiting file (or `files`); duplicates of accepted files, and of files met earlier
+    in the pass (`seen`, the hashes of the pass's earlier batches, is updated), become outcomes at once."""
     waiting = waiting_files(settings, settle_seconds) if files is None else files
     read = [(f, got) for f in waiting if (got := gate.read_file(f)) is not None]
     accepted = load.accepted_file_ids(engine, {sha for _, (_, sha) in read})
-    fresh, duplicates, seen = [], [], set()
+    fresh, duplicates, seen = [], [], set() if seen is None else seen
     for file, (data, sha) in read:
         if sha in accepted and _is_leftover(settings, file, accepted[sha]):
             inbox.remove_from_inbox(file.path)  # committed before a crash; only the clean-up was missing
@@ -138,76 +143,119 @@ def _duplicate(settings: Settings, file: inbox.InboxFile, data: bytes, sha: str,
                         duplicate_of=known[0] if known else None)
 
 
-def check(batch: list[Examined], settings: Settings, engine: Engine,
-          helper: ProcessPoolExecutor | None = None) -> list[Examined]:
+def check(batch: list[Examined], settings: Settings, engine: Engine, helper: Helper | None = None) -> list[Examined]:
     """Stage every file (with the helper process, if the pass has one) and run the whole gate over the batch."""
     examined = examine_all(batch, settings, helper)
     gate.check_batch(examined, settings, known_facts(engine, examined))
     return examined
 
 
+class Helper:
+    """The second process of a pass, which reads and stages files beside the storing process,
+    and the work it was given ahead: the next batch, started while this one is stored."""
+
+    def __init__(self) -> None:
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self.usable = True
+        self.ahead: tuple[tuple[str, ...], list[Future]] | None = None
+
+    def submit(self, chunk: Sequence[Examined], codes: dict[str, str], settings: Settings) -> Future | None:
+        """Send a chunk to the helper (only the bytes and names go); None if the helper is gone."""
+        if not self.usable:
+            return None
+        try:
+            return self.pool.submit(_examine_chunk, [(e.file, e.data, e.sha) for e in chunk], codes, settings)
+        except (BrokenProcessPool, RuntimeError) as error:  # e.g. started from a script without a main guard
+            log.warning("helper process unavailable (%s); examining here", error)
+            self.usable = False
+            return None
+
+    def start_on(self, batch: Sequence[Examined], settings: Settings) -> None:
+        """Give the helper the whole of the next batch now; examine_all() takes back what it has not begun."""
+        codes = gate.group_codes(settings)
+        futures = [self.submit(chunk, codes, settings) for chunk in chunks_of(batch)]
+        self.ahead = (tuple(e.sha for e in batch), [f for f in futures if f is not None])
+        if len(self.ahead[1]) < len(futures):
+            self.ahead = None
+
+    def begun(self, batch: Sequence[Examined]) -> dict[Future, int]:
+        """The chunks of `batch` the helper has begun or finished (chunk index by future); the rest are
+        called back, to be shared again."""
+        ahead, self.ahead = self.ahead, None
+        if ahead is None or ahead[0] != tuple(e.sha for e in batch):
+            for future in ahead[1] if ahead else ():
+                future.cancel()
+            return {}
+        return {future: index for index, future in enumerate(ahead[1]) if not future.cancel()}
+
+
 @contextmanager
-def helper_process(files: int) -> Iterator[ProcessPoolExecutor | None]:
-    """A second process that reads and stages files beside this one, for a pass big enough to repay
-    its start-up (about 1 s); it is asked to start at once, so it gets ready while the first batch
-    is read from disk, and it serves every batch of the pass."""
+def helper_process(files: int) -> Iterator[Helper | None]:
+    """A helper for a pass big enough to repay its start-up (about 1 s); it is asked to start at
+    once, so it gets ready while the first batch is read from disk, and it serves every batch."""
     if files < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         yield None
         return
-    helper = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    helper.submit(_ready)
+    helper = Helper()
+    helper.pool.submit(_ready)
     try:
         yield helper
     finally:
-        helper.shutdown(wait=True, cancel_futures=True)
+        helper.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _ready() -> None:
     """Nothing: importing this module is what readies the helper process."""
 
 
-def examine_all(batch: Sequence[Examined], settings: Settings,
-                helper: ProcessPoolExecutor | None = None) -> list[Examined]:
+def look_ahead(helper: Helper | None, batch: Sequence[Examined], settings: Settings) -> None:
+    """Let the helper start on the next batch while this process stores the current one."""
+    if helper is not None and batch:
+        helper.start_on(batch, settings)
+
+
+def chunks_of(batch: Sequence[Examined]) -> list[list[Examined]]:
+    """The pieces a batch is shared out in."""
+    return [list(batch[start:start + CHUNK]) for start in range(0, len(batch), CHUNK)]
+
+
+def examine_all(batch: Sequence[Examined], settings: Settings, helper: Helper | None = None) -> list[Examined]:
     """Read and stage every file of the batch, in order, sharing the work with `helper` if given.
 
-    The batch is cut into chunks; the helper is kept two chunks ahead and this process takes
-    the next chunk itself meanwhile, so both cores stay busy whatever either one's pace.
-    Reading and staging is pure CPU work on bytes already in memory; the bytes stay here and
-    the promise that a file is stored whole or not at all stays with this process's single
-    transaction. If the helper breaks, its chunks are done here.
+    The batch is cut into chunks. Chunks the helper began ahead are waited for; of the rest,
+    the helper is kept two chunks ahead and this process takes the next one itself meanwhile,
+    so both cores stay busy whatever either one's pace. Reading and staging is CPU work on
+    bytes already in memory; the bytes stay here, and the promise that a file is stored whole
+    or not at all stays with this process's single transaction. If the helper breaks, its
+    chunks are done here.
     """
     codes = gate.group_codes(settings)
     if helper is None:
         return [examine_one(e.file, e.data, e.sha, codes, settings) for e in batch]
-    chunks = [list(batch[start:start + CHUNK]) for start in range(0, len(batch), CHUNK)]
+    chunks = chunks_of(batch)
     done: list[list[Examined] | None] = [None] * len(chunks)
-    sent: dict[Future, int] = {}
-    upcoming, usable, reported = 0, True, 0
+    sent = helper.begun(batch)
+    if sent:
+        log.info("the helper had begun %d of %d chunks of this batch ahead", len(sent), len(chunks))
+    todo = deque(index for index in range(len(chunks)) if index not in sent.values())
+    reported = 0
 
     def here(index: int) -> None:
         done[index] = [examine_one(e.file, e.data, e.sha, codes, settings) for e in chunks[index]]
 
-    while upcoming < len(chunks) or sent:
-        while usable and upcoming < len(chunks) and len(sent) < 2:
-            try:
-                job = [(e.file, e.data, e.sha) for e in chunks[upcoming]]
-                sent[helper.submit(_examine_chunk, job, codes, settings)] = upcoming
-            except (BrokenProcessPool, RuntimeError) as error:  # e.g. started from a script without a main guard
-                log.warning("helper process unavailable (%s); examining here", error)
-                usable = False
-                break
-            upcoming += 1
+    while todo or sent:
+        while todo and len(sent) < 2 and (future := helper.submit(chunks[todo[0]], codes, settings)):
+            sent[future] = todo.popleft()
         for future in [f for f in sent if f.done()]:
             index = sent.pop(future)
             try:
                 done[index] = _rejoined(future.result(), chunks[index])
             except BrokenProcessPool as error:
                 log.warning("helper process stopped (%s); examining its files here", error)
-                usable = False
+                helper.usable = False
                 here(index)
-        if upcoming < len(chunks):
-            upcoming += 1
-            here(upcoming - 1)
+        if todo:
+            here(todo.popleft())
         elif sent:
             wait(sent, return_when=FIRST_COMPLETED)
         finished = sum(len(c) for c in done if c is not None)
