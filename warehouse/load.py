@@ -281,10 +281,24 @@ def accepted_file_ids(engine: Engine, shas: Iterable[str]) -> dict[str, tuple[in
     return found
 
 
-def replace_dimensions(engine: Engine, groups: pd.DataFrame, key_enterprises: pd.DataFrame, due: pd.DataFrame) -> None:
-    """Replace the configuration-derived tables in one transaction."""
+def replace_dimensions(engine: Engine, groups: pd.DataFrame, key_enterprises: pd.DataFrame, due: pd.DataFrame) -> bool:
+    """Replace the configuration-derived tables in one transaction, unless they hold exactly these
+    rows already (most passes: no setting, library or deadline changed since the last); True when
+    they were rewritten."""
+    wanted = {table: records(frame, table)
+              for table, frame in ((dim_group, groups), (dim_key_enterprise, key_enterprises), (submission_due, due))}
     with engine.begin() as conn:
-        for table, frame in ((dim_group, groups), (dim_key_enterprise, key_enterprises), (submission_due, due)):
+        if all(_holds_exactly(conn, table, rows) for table, rows in wanted.items()):
+            return False
+        for table, rows in wanted.items():
             conn.execute(delete(table))
-            if not frame.empty:
-                conn.execute(insert(table), records(frame, table))
+            if rows:
+                conn.execute(insert(table), rows)
+    return True
+
+
+def _holds_exactly(conn: Connection, table: Table, rows: Sequence[dict[str, object]]) -> bool:
+    """True when `table` holds these rows and no other."""
+    columns = [c.name for c in table.c]
+    stored = conn.execute(select(*table.c)).all()
+    return len(stored) == len(rows) and set(map(tuple, stored)) == {tuple(row.get(c) for c in columns) for row in rows}

@@ -427,8 +427,9 @@ def notify_submitters(settings: Settings, engine: Engine, outcomes: Sequence[loa
     return sent
 
 
-def refresh_dimensions(settings: Settings, engine: Engine) -> None:
-    """Sync groups, key-enterprise patterns and what was due from the configuration."""
+def refresh_dimensions(settings: Settings, engine: Engine) -> bool:
+    """Sync groups, key-enterprise patterns and what was due from the configuration (and the
+    project library); True when they changed and were rewritten."""
     groups = group_rows([(g.code, g.name, g.budget_yuan) for g in settings.groups])
     names = [name for g in settings.groups for name in g.key_enterprises]
     monthly = monthly_reports_due([g.code for g in settings.groups], settings.zone.reporting_start,
@@ -437,7 +438,7 @@ def refresh_dimensions(settings: Settings, engine: Engine) -> None:
                                 settings.now(), settings.deadlines.weekly_weekday, settings.deadlines.weekly_hour,
                                 is_workday)
     due = pd.concat([monthly, weekly], ignore_index=True)
-    load.replace_dimensions(engine, groups, key_enterprise_patterns(names, settings.aliases), due)
+    return load.replace_dimensions(engine, groups, key_enterprise_patterns(names, settings.aliases), due)
 
 
 def library_snapshots(engine: Engine) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Sequence
 
@@ -78,10 +79,14 @@ def weekly_reports_due(snapshots: pd.DataFrame, first_week: dt.date, now: dt.dat
     they are 包联人 of at least one project that is 已签约 or 在建.
     `snapshots`: snapshot_at, project_code, cadre, status (every snapshot's rows).
     """
+    taken = pd.to_datetime(snapshots["snapshot_at"])
+    active = snapshots["status"].isin(ACTIVE_PROJECT_STATUSES)
+    moments = sorted(set(taken))  # each snapshot's active cadres, computed once (library_as_of, per week, is slow)
+    owing = {moment: sorted(set(snapshots.loc[active & (taken == moment), "cadre"])) for moment in moments}
     rows, week = [], first_week - dt.timedelta(days=first_week.weekday())
     while (deadline := weekly_deadline(week, weekday, hour, is_workday)) < now:
-        library = library_as_of(snapshots, dt.datetime.combine(week + dt.timedelta(days=7), dt.time()))
-        cadres = sorted(set(library.loc[library["status"].isin(ACTIVE_PROJECT_STATUSES), "cadre"]))
+        latest = bisect.bisect_right(moments, pd.Timestamp(week + dt.timedelta(days=7)))  # the library at the week's end
+        cadres = owing[moments[latest - 1]] if latest else []
         rows += [("周报", cadre, week.isoformat(), deadline) for cadre in cadres]
         week += dt.timedelta(days=7)
     return pd.DataFrame(rows, columns=DUE_COLUMNS)
