@@ -132,11 +132,15 @@ def _current_versions(conn: Connection, versioned: Sequence[Outcome]) -> Iterato
     the batch brings a version of, locked against a racing pass."""
     keys = {(o.kind, o.subject, o.period) for o in versioned}
     periods = sorted({period for _, _, period in keys if period is not None})
+    subjects = sorted({subject for _, subject, _ in keys if subject is not None})
     columns = (ingested_file.c.id, ingested_file.c.received_at, ingested_file.c.kind, ingested_file.c.subject,
                ingested_file.c.period)
     for start in range(0, len(periods), 500):
-        query = select(*columns).where(ingested_file.c.status == "loaded",
+        # written to match the partial index of current versions (ux_ingested_file_current), so that the
+        # lookup does not read the whole ledger however much history it holds
+        query = select(*columns).where(ingested_file.c.status == "loaded", ingested_file.c.kind != "项目库",
                                        ingested_file.c.kind.in_(VERSIONED_KINDS),
+                                       ingested_file.c.subject.in_(subjects),
                                        ingested_file.c.period.in_(periods[start:start + 500]))
         if conn.dialect.name == "postgresql":
             query = query.with_for_update()

@@ -318,11 +318,16 @@ def known_facts(engine: Engine, batch: Sequence[Examined] = ()) -> gate.Known:
         weeks = weeks.where(fact_project_week.c.project_code.in_(sorted(projects)))
     if batch and len(groups) <= FEW:
         signings = signings.where(fact_signing.c.group_code.in_(sorted(groups)))
+    # a batch that names no project (or no group) has nothing to compare: no query at all
+    # (an empty IN list would make SQLite read the whole ledger)
+    ask_projects, ask_groups = not batch or bool(projects), not batch or bool(groups)
     with engine.connect() as conn:
         return gate.Known(
-            signings=pd.DataFrame(conn.execute(signings).all(), columns=["group_code", "month", "enterprise"]),
-            project_codes=set(conn.execute(codes).scalars()),
-            cumulative=pd.DataFrame(conn.execute(weeks).all(), columns=["project_code", "week_start", "invest_cum_wan"]),
+            signings=pd.DataFrame(conn.execute(signings).all() if ask_groups else [],
+                                  columns=["group_code", "month", "enterprise"]),
+            project_codes=set(conn.execute(codes).scalars()) if ask_projects else set(),
+            cumulative=pd.DataFrame(conn.execute(weeks).all() if ask_projects else [],
+                                    columns=["project_code", "week_start", "invest_cum_wan"]),
         )
 
 
