@@ -174,9 +174,12 @@ class Helper:
         """Give the helper the whole of the next batch now; examine_all() takes back what it has not begun."""
         codes = gate.group_codes(settings)
         futures = [self.submit(chunk, codes, settings) for chunk in chunks_of(batch)]
-        self.ahead = (tuple(e.sha for e in batch), [f for f in futures if f is not None])
-        if len(self.ahead[1]) < len(futures):
-            self.ahead = None
+        if None in futures:  # the helper broke on the way: examine_all() will do the batch here
+            for future in futures:
+                if future is not None:
+                    future.cancel()
+            return
+        self.ahead = (tuple(e.sha for e in batch), futures)
 
     def begun(self, batch: Sequence[Examined]) -> dict[Future, int]:
         """The chunks of `batch` the helper has begun or finished (chunk index by future); the rest are
