@@ -176,16 +176,18 @@ def test_signings_match_library_projects_by_name_or_by_a_unique_builder() -> Non
     lib = library_frame(("P1", "风电装备项目", "兴安风电有限公司", "李明远", "林振华", "在建"),
                         ("P2", "风电叶片项目", "兴安风电有限公司", "李明远", "林振华", "在建"),
                         ("P3", "汽车零部件配套产业园项目", "兴安汽配科技有限公司", "陈静", "韩卫东", "在建"),
-                        ("P4", "3D打印建筑产业化基地项目", "上海盈创建筑科技有限公司", "杨帆", "韩卫东", "已签约"))
+                        ("P4", "3D打印建筑产业化基地项目", "上海盈创建筑科技有限公司", "杨帆", "韩卫东", "已签约"),
+                        ("P5", "项目", None, "杨帆", "韩卫东", "已签约"))  # nothing left to match on
     signings = pd.DataFrame([
         ("风电装备项目", "兴安风电有限公司"),  # identical name
         ("汽车零部件配套产业圆", "某公司"),  # one wrong character in 10 after dropping 项目: ratio 90 ≥ 85
         ("3D打印基地", "上海盈创建筑科技有限责任公司"),  # name ratio 70.6; the only project of that builder
         ("风电装备二期项目", "兴安风电有限公司"),  # ratio 80 < 85, and that builder has two projects: no match
+        ("项目", None),  # two empty names are not a match (rapidfuzz alone would score them 100)
     ], columns=["project_name", "enterprise"])
     matched = w.signing_matches(signings, lib)
     assert matched[["project_code", "matched_by"]].values.tolist() == [
-        ["P1", "项目名称"], ["P3", "项目名称"], ["P4", "建设单位"], [None, ""]]
+        ["P1", "项目名称"], ["P3", "项目名称"], ["P4", "建设单位"], [None, ""], [None, ""]]
     assert round(matched["match_score"].iloc[1], 1) == 90.0
 
 

@@ -19,8 +19,9 @@ overdue are counted to that Sunday. A problem is past its deadline (限期办结
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from transforms.marts.bulletin import number_text, percent_text
@@ -269,46 +270,58 @@ def cadres_due(library: pd.DataFrame) -> list[str]:
 
 # ── reconciliation: signed vs reported ──
 
+def _missing(value: object) -> bool:
+    """None, or the NaN pandas puts in a missing cell (which clean_name would read as the text "nan")."""
+    return value is None or (isinstance(value, float) and value != value)
+
+
 def normalised_project_name(name: object) -> str:
-    """A project name for matching: clean_name, without a trailing "项目"."""
-    return clean_name(name).removesuffix("项目")
+    """A project name for matching: clean_name, without a trailing "项目" ("" when missing)."""
+    return "" if _missing(name) else clean_name(name).removesuffix("项目")
 
 
 def normalised_enterprise(name: object) -> str:
-    """An enterprise name for matching: clean_name, without its company-form suffix (有限公司 …)."""
-    text = clean_name(name)
+    """An enterprise name for matching: clean_name, without its company-form suffix (有限公司 …); "" when missing."""
+    text = "" if _missing(name) else clean_name(name)
     for suffix in COMPANY_SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
             return text.removesuffix(suffix)
     return text
 
 
-def name_similarity(a: str, b: str) -> float:
-    """rapidfuzz fuzz.ratio of two normalised names (100 = identical, 0 when either is empty)."""
-    from rapidfuzz import fuzz
+def name_similarities(names: Sequence[str], candidates: Sequence[str]) -> np.ndarray:
+    """rapidfuzz fuzz.ratio of every normalised name against every candidate, one row per name
+    (100 = identical, 0 where either is empty), computed in one call."""
+    from rapidfuzz import fuzz, process
 
-    return float(fuzz.ratio(a, b)) if a and b else 0.0
+    scores = np.zeros((len(names), len(candidates)))
+    if len(names) and len(candidates):
+        scores = process.cdist(names, candidates, scorer=fuzz.ratio, dtype=np.float64)
+        scores[[not n for n in names], :] = 0.0
+        scores[:, [not c for c in candidates]] = 0.0
+    return scores
 
 
-def signing_match(signing: pd.Series, library: pd.DataFrame,
+def signing_match(names: np.ndarray, builders: np.ndarray, codes: Sequence[str],
                   cutoff: float = MATCH_CUTOFF) -> tuple[str | None, str, float]:
-    """The library project a signing refers to: best project-name match, else the only project of the same builder."""
-    names = library["project_name"].map(lambda n: name_similarity(normalised_project_name(signing["project_name"]),
-                                                                  normalised_project_name(n)))
+    """The library project a signing refers to, from its similarities to each library project's name and
+    builder: the best project-name match, else the only project of the same builder."""
     if len(names) and names.max() >= cutoff:
-        return library.loc[names.idxmax(), "project_code"], "项目名称", float(names.max())
-    builders = library["builder"].map(lambda n: name_similarity(normalised_enterprise(signing["enterprise"]),
-                                                                normalised_enterprise(n)))
-    same = builders[builders >= cutoff]
+        return codes[int(names.argmax())], "项目名称", float(names.max())
+    same = np.flatnonzero(builders >= cutoff)
     if len(same) == 1:
-        return library.loc[same.index[0], "project_code"], "建设单位", float(same.iloc[0])
+        return codes[int(same[0])], "建设单位", float(builders[same[0]])
     return None, "", float(names.max()) if len(names) else 0.0
 
 
 def signing_matches(signings: pd.DataFrame, library: pd.DataFrame, cutoff: float = MATCH_CUTOFF) -> pd.DataFrame:
     """Each signing with the library project it was matched to (project_code None when none), how, and the score."""
-    lib = library.reset_index(drop=True)
-    found = [signing_match(row, lib, cutoff) for _, row in signings.iterrows()]
+    names = name_similarities([normalised_project_name(n) for n in signings["project_name"]],
+                              [normalised_project_name(n) for n in library["project_name"]])
+    builders = name_similarities([normalised_enterprise(n) for n in signings["enterprise"]],
+                                 [normalised_enterprise(n) for n in library["builder"]])
+    codes = list(library["project_code"])
+    found = [signing_match(names[i], builders[i], codes, cutoff) for i in range(len(signings))]
     return signings.reset_index(drop=True).assign(
         project_code=pd.Series([f[0] for f in found], dtype=object),  # None (not NaN) where unmatched
         matched_by=[f[1] for f in found], match_score=[f[2] for f in found])

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, delete, insert, text
 from transforms.marts import appraisal as a
 from transforms.marts.bulletin import date_label, number_text
 from warehouse.schema import POINT_COLUMNS, person_half_score
-from zhaoshang.reports.common import chinese_font, lay_out_source_sheets, replace_atomically, typed_frame, visible_context, write_frame
+from zhaoshang.reports.common import chinese_font, replace_atomically, typed_frame, visible_context, write_source_workbook
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "appraisal.docx"
@@ -588,13 +588,7 @@ def workbook_sheets(result: a.AppraisalResult, data: AppraisalData) -> dict[str,
 
 def write_workbook(path: Path, result: a.AppraisalResult, data: AppraisalData) -> Path:
     """The companion workbook: one sheet per table (file_id and sheet_row lead back to the submitted rows)."""
-    def write(target: Path) -> None:
-        with pd.ExcelWriter(target, engine="openpyxl") as xl:
-            for name, frame in workbook_sheets(result, data).items():
-                write_frame(xl, frame, name)
-            lay_out_source_sheets(xl.book, 80, 1.5)
-
-    return replace_atomically(path, write)
+    return write_source_workbook(path, workbook_sheets(result, data), widest=80, per_char=1.5)
 
 
 # ── 述职数据摘要: one per person ──

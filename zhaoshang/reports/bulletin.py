@@ -25,8 +25,8 @@ import pandas as pd
 from sqlalchemy import Engine, text
 
 from transforms.marts import bulletin as b
-from zhaoshang.reports.common import (MissingChineseFont, chinese_font, lay_out_source_sheets, replace_atomically, typed_frame,  # noqa: F401 (re-exported)
-                                     visible_context, write_frame)
+from zhaoshang.reports.common import (MissingChineseFont, chinese_font, replace_atomically, typed_frame,  # noqa: F401 (re-exported)
+                                     visible_context, write_source_workbook)
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "bulletin.docx"
@@ -441,18 +441,12 @@ def bulletin_paths(settings: Settings, month: str) -> tuple[Path, Path, Path]:
 
 def write_trace(path: Path, data: BulletinData, trace: Trace) -> Path:
     """The companion workbook: 数据来源 (one row per printed figure), 查询语句, and one sheet of rows per query."""
-    def write(target: Path) -> None:
-        with pd.ExcelWriter(target, engine="openpyxl") as xl:
-            write_frame(xl, pd.DataFrame(trace.rows, columns=TRACE_COLUMNS), "数据来源")
-            params = "，".join(f":{k} = {v}" for k, v in data.params.items())
-            write_frame(xl, pd.DataFrame([(n, sql, params) for n, sql in QUERIES.items()], columns=["查询", "SQL", "参数"]),
-                        "查询语句")
-            for name, frame in data.frames.items():
-                numbered = pd.concat([pd.DataFrame({"行号": range(1, len(frame) + 1)}), frame.reset_index(drop=True)], axis=1)
-                write_frame(xl, numbered, name[:31])
-            lay_out_source_sheets(xl.book)
-
-    return replace_atomically(path, write)
+    params = "，".join(f":{k} = {v}" for k, v in data.params.items())
+    sheets = {"数据来源": pd.DataFrame(trace.rows, columns=TRACE_COLUMNS),
+              "查询语句": pd.DataFrame([(n, sql, params) for n, sql in QUERIES.items()], columns=["查询", "SQL", "参数"])}
+    for name, frame in data.frames.items():
+        sheets[name[:31]] = pd.concat([pd.DataFrame({"行号": range(1, len(frame) + 1)}), frame.reset_index(drop=True)], axis=1)
+    return write_source_workbook(path, sheets)
 
 
 def render_bulletin(settings: Settings, data: BulletinData, sections: Sequence[Mapping] = ()) -> BulletinFiles:

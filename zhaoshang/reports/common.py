@@ -5,14 +5,17 @@ back with the same types on both databases."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import tempfile
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from zhaoshang.visible import excel_string, visible_controls
+from zhaoshang.visible import visible_controls
 
 # matplotlib family names, most preferred first (fonts-noto-cjk, fonts-wqy-zenhei, Windows, Adobe)
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "SimHei", "Source Han Sans SC")
@@ -62,40 +65,65 @@ def visible_context(value: object) -> object:
     return value  # numbers, dates, InlineImage …
 
 
-def write_frame(xl: pd.ExcelWriter, frame: pd.DataFrame, sheet_name: str) -> None:
-    """`frame` as a sheet of an openpyxl ExcelWriter, every text cell stored as the text it is.
+def _cell_writer(sheet, formats: Mapping[str, object]) -> Callable[[int, int, object, bool], None]:
+    """How one value is written: text always as a string (never a formula), control characters shown;
+    numbers, booleans and dates as what they are; missing values left blank."""
+    def write(row: int, column: int, value: object, wrapped: bool) -> None:
+        if isinstance(value, str):
+            sheet.write_string(row, column, visible_controls(value), formats["wrapped"] if wrapped else None)
+        elif value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+            return
+        elif isinstance(value, (bool, np.bool_)):
+            sheet.write_boolean(row, column, bool(value))
+        elif isinstance(value, (int, float, np.integer, np.floating, Decimal)) and math.isfinite(value):
+            sheet.write_number(row, column, float(value))
+        elif isinstance(value, dt.datetime):  # pd.Timestamp included
+            sheet.write_datetime(row, column, value.replace(tzinfo=None), formats["time"])
+        elif isinstance(value, dt.date):
+            sheet.write_datetime(row, column, value, formats["date"])
+        else:
+            sheet.write_string(row, column, visible_controls(str(value)))
+    return write
 
-    openpyxl would raise on a control character and store text starting with "=" as a
-    formula ("#N/A" as an error value): text is shown as `visible_controls` shows it, and no
-    cell of a companion workbook is ever a formula.
+
+def _width(values: Iterable[object], per_char: float, widest: float) -> float:
+    """A column as wide as the first line of its longest text (at least 8, at most `widest`)."""
+    return min(widest, max(8, *(len(str(v).split("\n")[0]) * per_char for v in values if v is not None)))
+
+
+def write_source_workbook(path: Path, sheets: Mapping[str, pd.DataFrame], widest: float = 60,
+                          per_char: float = 1.6, judged_rows: int = 200) -> Path:
+    """A companion workbook (数据来源): one sheet per frame, in order, written atomically.
+
+    Each sheet has a bold frozen header; columns as wide as their text on the first
+    `judged_rows` rows (up to `widest`); text that does not fit its column wrapped. Every text
+    cell is stored as the text it is (xlsxwriter writes strings as strings, so "=1+1" is never a
+    formula), with characters XML cannot carry shown as `visible_controls` shows them.
+    xlsxwriter streams the rows (constant memory): a year's source rows are tens of thousands
+    of cells, written about three times as fast as through pandas and openpyxl.
     """
-    frame.map(lambda v: excel_string(v) if isinstance(v, str) else v).to_excel(xl, sheet_name=sheet_name, index=False)
-    for row in xl.book[sheet_name].iter_rows():
-        for cell in row:
-            if cell.data_type in ("f", "e"):
-                cell.data_type = "s"
+    import xlsxwriter
 
+    def write(target: Path) -> None:
+        book = xlsxwriter.Workbook(str(target), {"constant_memory": True})
+        formats = {"header": book.add_format({"bold": True}), "wrapped": book.add_format({"text_wrap": True, "valign": "top"}),
+                   "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+                   "time": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})}
+        for name, frame in sheets.items():
+            sheet = book.add_worksheet(name[:31])
+            sheet.freeze_panes(1, 0)
+            columns = [frame[c].tolist() for c in frame.columns]
+            widths = [_width([header, *values[:judged_rows]], per_char, widest) for header, values in zip(frame.columns, columns)]
+            for j, (header, width) in enumerate(zip(frame.columns, widths)):
+                sheet.set_column(j, j, width)
+                sheet.write_string(0, j, visible_controls(str(header)), formats["header"])
+            cell = _cell_writer(sheet, formats)
+            for i, row in enumerate(zip(*columns), 1):
+                for j, value in enumerate(row):
+                    cell(i, j, value, isinstance(value, str) and ("\n" in value or len(value) * per_char > widths[j]))
+        book.close()
 
-def lay_out_source_sheets(book, widest: float = 60, per_char: float = 1.6) -> None:
-    """Companion-workbook sheets made readable: bold frozen header, columns as wide as their text
-    (up to `widest`), and text that does not fit a column wrapped.
-
-    Widths are judged on the first rows, and only the cells that need wrapping get a style of
-    their own: a year's source rows are tens of thousands of cells.
-    """
-    from openpyxl.styles import Alignment, Font
-
-    bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    for sheet in book.worksheets:
-        sheet.freeze_panes = "A2"
-        for cell in sheet[1]:
-            cell.font = bold
-        for column in sheet.iter_cols():
-            width = min(widest, max(8, *(len(str(c.value or "").split("\n")[0]) * per_char for c in column[:200])))
-            sheet.column_dimensions[column[0].column_letter].width = width
-            for cell in column:
-                if isinstance(cell.value, str) and ("\n" in cell.value or len(cell.value) * per_char > width):
-                    cell.alignment = wrapped
+    return replace_atomically(path, write)
 
 
 # ── small .docx builders for documents laid out in code on a template's styles ──

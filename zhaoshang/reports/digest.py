@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,8 @@ from sqlalchemy import Engine, text
 from transforms.marts import weekly as w
 from transforms.marts.bulletin import date_label, number_text, percent_text
 from transforms.marts.deadlines import library_as_of
-from zhaoshang.reports.common import chinese_font, lay_out_source_sheets, replace_atomically, typed_frame, visible_context, write_frame
+from zhaoshang.reports.common import chinese_font, replace_atomically, typed_frame, visible_context, write_source_workbook
+from zhaoshang.reports.grid_chart import draw_grid, font_faces
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "digest.docx"
@@ -78,10 +80,6 @@ DATES = {"week_start", "week_end", "planned_on", "done_on", "deadline", "first_w
 TIMES = {"snapshot_at", "received_at", "due_at"}
 AMOUNTS = {"invest_week_wan", "invest_cum_wan", "planned_wan", "investment_wan"}
 COUNTS = {"procedures_done", "procedures_overdue", "open_problems", "weeks_reported", "file_id", "sheet_row"}
-GRID_COLOURS = {"done": "#5A9E3A", "in_progress": "#2E75B6", "not_started": "#BFBFBF", "overdue": "#C00000",
-                "not_applicable": "#FFFFFF", "missing": "#FFFFFF"}
-GRID_LEGEND = [("done", "已办结"), ("in_progress", "办理中"), ("not_started", "未启动"), ("overdue", "超期未办结"),
-               ("not_applicable", "不涉及"), ("missing", "未填报")]
 
 
 @dataclass
@@ -313,57 +311,7 @@ def mail_summary(week: dt.date, overview: list[str]) -> list[str]:
     return [f"现将《{w.iso_week_label(week)}项目周报汇总》（{w.week_span_label(week)}）报送各位领导，全文见附件。", *overview]
 
 
-# ── the 挂图作战 grid ──
-
-def _grid_label(code: str, name: object, longest: int = 12) -> str:
-    """A row label "P1 风电装备项目", shortened with … beyond `longest` characters of name."""
-    name = name if isinstance(name, str) else ""
-    return f"{code} {name[:longest]}{'…' if len(name) > longest else ''}"
-
-
-def _column_label(procedure: str) -> str:
-    """Four-character procedure names on two lines (公司\\n注册) so eleven columns fit the page."""
-    return f"{procedure[:2]}\n{procedure[2:]}" if len(procedure) == 4 else procedure
-
-
-def draw_grid_chart(grid: pd.DataFrame, names: Mapping[str, object], path: Path, font: str) -> Path:
-    """挂图作战: projects × procedures, one coloured cell per state, overdue cells labelled with their days."""
-    import matplotlib
-    from matplotlib.collections import PatchCollection
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch, Rectangle
-
-    codes = list(dict.fromkeys(grid["project_code"]))
-    procedures = list(dict.fromkeys(grid["procedure"]))
-    row_of, column_of = {c: i for i, c in enumerate(codes)}, {p: i for i, p in enumerate(procedures)}
-    style = {"font.family": [font], "font.size": 8, "hatch.color": "#8C8C8C", "hatch.linewidth": 0.6}
-    with matplotlib.rc_context(style):
-        fig = Figure(figsize=(6.3, 1.15 + 0.27 * len(codes)), dpi=200, layout="constrained")
-        ax = fig.add_subplot()
-        for hatched in (False, True):  # one collection per hatch: thousands of cells draw as two artists
-            cells = grid[(grid["state"] == "not_applicable") == hatched]
-            ax.add_collection(PatchCollection(
-                [Rectangle((column_of[p], row_of[c]), 1, 1) for p, c in zip(cells["procedure"], cells["project_code"])],
-                facecolors=[GRID_COLOURS[state] for state in cells["state"]], edgecolors="#7F7F7F", linewidths=0.6,
-                hatch="////" if hatched else None))
-        for cell in grid[grid["note"].fillna("") != ""].itertuples():
-            ax.text(column_of[cell.procedure] + 0.5, row_of[cell.project_code] + 0.5, cell.note, ha="center",
-                    va="center", fontsize=6.5, color="white", fontweight="bold" if cell.state == "overdue" else "normal")
-        ax.set_xlim(0, len(procedures))
-        ax.set_ylim(len(codes), 0)
-        ax.set_xticks([i + 0.5 for i in range(len(procedures))], [_column_label(p) for p in procedures])
-        ax.set_yticks([i + 0.5 for i in range(len(codes))], [_grid_label(c, names.get(c)) for c in codes])
-        ax.xaxis.tick_top()
-        ax.tick_params(length=0)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        handles = [Patch(facecolor=GRID_COLOURS[s], edgecolor="#7F7F7F", label=label,
-                         hatch="////" if s == "not_applicable" else None) for s, label in GRID_LEGEND]
-        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False, fontsize=8,
-                   handlelength=1.6, columnspacing=1.2)
-        fig.savefig(path, format="png", metadata={"Software": None})
-    return path
-
+# ── the 挂图作战 grid (drawn by reports/grid_chart.py) ──
 
 def grid_pages(grid: pd.DataFrame, rows_per_page: int = GRID_ROWS_PER_PAGE) -> list[pd.DataFrame]:
     """The grid cut into pages of at most `rows_per_page` projects (in the grid's order), so each picture fits a page."""
@@ -373,11 +321,11 @@ def grid_pages(grid: pd.DataFrame, rows_per_page: int = GRID_ROWS_PER_PAGE) -> l
 
 
 def draw_grid_charts(grid: pd.DataFrame, names: Mapping[str, object], folder: Path, stem: str, font: str) -> list[Path]:
-    """The 挂图作战 pictures: `stem`.png for one page, `stem`_1.png, `stem`_2.png … for several."""
-    pages = grid_pages(grid)
-    if len(pages) == 1:
-        return [draw_grid_chart(pages[0], names, folder / f"{stem}.png", font)]
-    return [draw_grid_chart(page, names, folder / f"{stem}_{i}.png", font) for i, page in enumerate(pages, 1)]
+    """The 挂图作战 pictures in `font` (a family name): `stem`.png for one page, `stem`_1.png, `stem`_2.png … for several."""
+    pages, faces = grid_pages(grid), font_faces(font)
+    paths = [folder / f"{stem}.png"] if len(pages) == 1 else [folder / f"{stem}_{i}.png" for i in range(1, len(pages) + 1)]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # a page's PNG compression releases the GIL: two cores draw
+        return list(pool.map(lambda page, path: draw_grid(page, names, path, faces), pages, paths))
 
 
 # ── writing ──
@@ -391,37 +339,35 @@ def digest_paths(settings: Settings, week: dt.date) -> tuple[Path, Path, Path]:
 
 def write_sources(path: Path, data: DigestData) -> Path:
     """The companion workbook: 查询语句 (each query's SQL and parameters), then one sheet of rows per query."""
-    def write(target: Path) -> None:
-        with pd.ExcelWriter(target, engine="openpyxl") as xl:
-            params = "，".join(f":{k} = {v}" for k, v in data.params.items())
-            write_frame(xl, pd.DataFrame([(n, sql, params) for n, sql in QUERIES.items()], columns=["查询", "SQL", "参数"]),
-                        "查询语句")
-            for name, frame in data.frames.items():
-                numbered = frame.reset_index(drop=True)
-                numbered.insert(0, "行号", range(1, len(frame) + 1))
-                write_frame(xl, numbered, name[:31])
-            lay_out_source_sheets(xl.book)
-
-    return replace_atomically(path, write)
+    params = "，".join(f":{k} = {v}" for k, v in data.params.items())
+    sheets = {"查询语句": pd.DataFrame([(n, sql, params) for n, sql in QUERIES.items()], columns=["查询", "SQL", "参数"])}
+    for name, frame in data.frames.items():
+        sheets[name[:31]] = frame.reset_index(drop=True)
+        sheets[name[:31]].insert(0, "行号", range(1, len(frame) + 1))
+    return write_source_workbook(path, sheets)
 
 
 def render_digest(settings: Settings, data: DigestData) -> DigestFiles:
-    """Grid chart → .docx from templates/digest.docx (autoescaped) → companion workbook; the paths and mail summary."""
+    """Grid charts and companion workbook → .docx from templates/digest.docx (autoescaped); the paths and mail summary."""
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
     docx_path, sources_path, chart_dir = digest_paths(settings, data.week)
     context, summary, fig = digest_content(data, settings)
-    template = DocxTemplate(TEMPLATE)
-    charts = []
-    if not fig.grid.empty:
+    names = dict(zip(fig.directory["project_code"], fig.directory["project_name"]))
+    if len(fig.grid):
         chart_dir.mkdir(parents=True, exist_ok=True)
-        names = dict(zip(fig.directory["project_code"], fig.directory["project_name"]))
-        charts = draw_grid_charts(fig.grid, names, chart_dir, f"{w.iso_week_label(data.week)}_挂图作战图", chinese_font())
+    # the pictures spend most of their time in PNG compression, which releases the GIL: they are drawn on
+    # other threads while this one writes the companion workbook
+    with ThreadPoolExecutor(max_workers=1) as background:
+        drawing = background.submit(draw_grid_charts, fig.grid, names, chart_dir,
+                                    f"{w.iso_week_label(data.week)}_挂图作战图", chinese_font()) if len(fig.grid) else None
+        write_sources(sources_path, data)
+        charts = drawing.result() if drawing else []
+    template = DocxTemplate(TEMPLATE)
     context["grid_charts"] = [
         {"image": InlineImage(template, str(chart), width=Mm(CHART_WIDTH_MM)),
          "part": f"（{i}/{len(charts)}）" if len(charts) > 1 else ""} for i, chart in enumerate(charts, 1)]
     template.render(visible_context(context), autoescape=True)
     replace_atomically(docx_path, lambda tmp: template.save(tmp))
-    write_sources(sources_path, data)
     return DigestFiles(docx_path, sources_path, charts, summary, context["overview"])
