@@ -164,6 +164,34 @@ WHERE latest = 1
 
 V2 = {"mart_project_week": MART_PROJECT_WEEK_V1, "mart_problem": MART_PROBLEM_V1}
 
+# migration 0006: the same rows, each row's procedure and problem counts looked up through the
+# facts' file_id index instead of grouping every procedure and problem of the history first, so a
+# report that reads a few weeks pays for those weeks only (the digest's read: 0.18 s → 0.015 s a year)
+MART_PROJECT_WEEK_V2 = """
+CREATE VIEW mart_project_week AS
+SELECT p.project_code,
+       p.week_start,
+       ROUND(p.invest_week_wan, 4) AS invest_week_wan,
+       ROUND(p.invest_cum_wan, 4) AS invest_cum_wan,
+       p.stage,
+       (SELECT COUNT(*) FROM fact_procedure_week q
+        WHERE q.file_id = p.file_id AND q.project_code = p.project_code AND q.status = '已办结') AS procedures_done,
+       (SELECT COUNT(*) FROM fact_procedure_week q
+        WHERE q.file_id = p.file_id AND q.project_code = p.project_code AND q.planned_on IS NOT NULL
+          AND q.planned_on < q.week_end AND q.status NOT IN ('已办结', '不涉及')) AS procedures_overdue,
+       (SELECT COUNT(*) FROM fact_problem_week r
+        WHERE r.file_id = p.file_id AND r.project_code = p.project_code AND r.status <> '已解决') AS open_problems,
+       p.project_name,
+       p.cadre,
+       ROUND(p.planned_wan, 4) AS planned_wan,
+       p.leader,
+       p.file_id
+FROM fact_project_week p
+JOIN ingested_file f ON f.id = p.file_id AND f.status = 'loaded'
+"""
+
+V6 = {"mart_project_week": MART_PROJECT_WEEK_V2}
+
 # ── half-year appraisal (migration 0004) ─────────────────────────────────────
 
 # one row per appraised person and half-year (DESIGN §4); the leading columns are the contract
