@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import os
 import random
 import signal
@@ -41,6 +42,19 @@ def a_months_files(settings: Settings, count: int = 12) -> int:
                 expenses=[expense(f"2021-{month:02d}-10", 10 * i + 1, handler=person)])
     energy_august_with_errors(settings.inbox / "月报" / "有误.xlsx")
     return count + 1
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def archive_matches_ledger(settings: Settings) -> list[tuple[str, str]]:
+    """(stored path, status) of every accepted file whose archived bytes hash to its ledger hash; asserts there is
+    no other file in the archive."""
+    rows = query(settings, "SELECT stored_path, sha256, status FROM ingested_file WHERE stored_path LIKE 'archive/%'")
+    on_disk = sorted(p.relative_to(settings.root).as_posix() for p in settings.archive.rglob("*") if p.is_file())
+    assert on_disk == sorted(path for path, _, _ in rows)
+    return sorted((path, status) for path, digest, status in rows if sha(settings.root / path) == digest)
 
 
 def every_mart(settings: Settings) -> dict[str, list[tuple]]:
@@ -146,6 +160,7 @@ def test_kill_9_at_random_points_never_leaves_a_partial_file(settings: Settings)
     consistent(settings)
     assert query(settings, "SELECT COUNT(*), COUNT(DISTINCT sha256) FROM ingested_file") == [(files, files)]
     assert list((settings.inbox / "月报").iterdir()) == []
+    assert [status for _, status in archive_matches_ledger(settings)] == ["loaded"] * (files - 1)  # nothing lost
     record(f"kill-9[{warehouse_kind(settings.warehouse_url)}]", {"attempts": attempt + 1, "killed": killed})
 
 

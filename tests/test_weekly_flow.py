@@ -104,8 +104,8 @@ def test_weekly_rules_locate_every_error(settings: Settings) -> None:
         ("项目进展", 2, 1, "项目编号", "项目编号“P9”不在项目库中。"),
         ("项目进展", 2, 6, "本周完成投资（万元）", "本周完成投资 10 万元大于累计完成投资 5 万元。"),
     ]
-    # it passed staging (its archive copy was placed then) and only the rules refused it:
-    # the archive keeps no copy, and the explanation shows the cells as they were read
+    # it passed staging and only the rules refused it: the archive holds nothing of it, and the
+    # explanation shows the cells as they were read
     assert [p.name for p in (settings.archive / "周报").rglob("*") if p.is_file()] == []
     assert sorted(p.name.split("_", 2)[2] for p in (settings.rejected / "周报").glob("*.xlsx")) == ["有误.xlsx", "有误_错误说明.xlsx"]
     explanation = openpyxl.load_workbook(next(settings.rejected.rglob("*_错误说明.xlsx")))

@@ -61,7 +61,7 @@ class Examined:
     raw: readers.RawWorkbook | None = None
     staged: StagedWorkbook | None = None
     findings: list[Finding] = field(default_factory=list)
-    archived: Path | None = None  # its archive copy, placed while checking (removed if the batch's rules refuse it)
+    archived: Path | None = None  # where the original goes in the archive once stored (if it passes)
 
     @property
     def errors(self) -> list[Finding]:

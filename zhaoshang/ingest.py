@@ -1,13 +1,13 @@
 """One ingest pass, step by step (the Prefect flow in flows/ingest.py calls these).
 
 collect  – list the inbox, read bytes, recognise duplicates and left-overs of a crash
-check    – stage every file (on two processes for a big pass; a file that passes staging gets
-           its archive copy now), then run the gate (suites once per sheet kind, then rules)
-store    – place originals (archive/, or rejected/ + explanation), then record the batch
-           in one transaction, then clear the inbox
+check    – stage every file (on two processes for a big pass), then run the gate (suites
+           once per sheet kind, then rules)
+store    – place refused originals (rejected/ + explanation), record the batch in one
+           transaction, then move the accepted originals into archive/ and clear the inbox
 The order makes a crash harmless: until the transaction commits, the inbox still holds
 the file and the next pass redoes the work; after it commits, the next pass only
-finishes clearing the inbox.
+finishes moving the stored files into the archive (their bytes checked against the ledger's hash).
 
 A big backlog goes in batches of BATCH_FILES, each stored in its own transaction. The next
 batch is collected before the current one is stored, so that the helper process stages it
@@ -116,8 +116,8 @@ def collect(settings: Settings, engine: Engine, settle_seconds: float = 0,
     accepted = load.accepted_file_ids(engine, {sha for _, (_, sha) in read})
     fresh, duplicates, seen = [], [], set() if seen is None else seen
     for file, (data, sha) in read:
-        if sha in accepted and _is_leftover(settings, file, accepted[sha]):
-            inbox.remove_from_inbox(file.path)  # committed before a crash; only the clean-up was missing
+        if sha in accepted and _is_leftover(file, accepted[sha]):  # stored before a crash; not yet moved
+            inbox.move_into_archive(file.path, settings.root / accepted[sha][1], data, sha, file.received_at)
         elif sha in accepted or sha in seen:
             duplicates.append((file, _duplicate(settings, file, data, sha, accepted.get(sha))))
         else:
@@ -126,11 +126,11 @@ def collect(settings: Settings, engine: Engine, settle_seconds: float = 0,
     return fresh, duplicates
 
 
-def _is_leftover(settings: Settings, file: inbox.InboxFile, known: tuple[int, str | None, str]) -> bool:
-    """True when this inbox file is the very one an earlier pass archived (same folder and name, copy present)."""
+def _is_leftover(file: inbox.InboxFile, known: tuple[int, str | None, str]) -> bool:
+    """True when this inbox file is the very one an earlier pass stored (same bytes, folder and name)
+    and was to move into the archive when the pass stopped."""
     _, stored, name = known
-    return (name == file.name and stored is not None and stored.startswith(f"archive/{file.kind}/")
-            and (settings.root / stored).exists())
+    return name == file.name and stored is not None and stored.startswith(f"archive/{file.kind}/")
 
 
 def _duplicate(settings: Settings, file: inbox.InboxFile, data: bytes, sha: str,
@@ -269,13 +269,12 @@ def examine_all(batch: Sequence[Examined], settings: Settings, helper: Helper | 
 
 
 def examine_one(file: inbox.InboxFile, data: bytes, sha: str, codes: dict[str, str], settings: Settings) -> Examined:
-    """Read and stage one file. A file that passes staging has its archive copy placed now, while
-    this core is busy with it anyway (outcome_of removes the copy if the batch's rules refuse the
-    file), and lets go of its cells as read (only a refused file's explanation needs them)."""
+    """Read and stage one file. A file that passes staging is given its place in the archive (it
+    moves there once stored) and lets go of its cells as read (only a refused file's explanation
+    needs them)."""
     examined = gate.examine(file, data, sha, codes)
     if examined.accepted:
         examined.archived = archive_destination(settings, examined)
-        inbox.place_copy(data, examined.archived, file.received_at)
         examined.raw = None
     return examined
 
@@ -351,16 +350,13 @@ def outcome_of(examined: Examined, settings: Settings) -> load.Outcome:
         findings=gate.in_reading_order(examined.findings, file.kind), skipped=gate.skipped_rows(staged),
         submitter=gate.submissions.submitter(staged),
     )
-    if examined.accepted:
-        destination = examined.archived or archive_destination(settings, examined)
-        inbox.place_copy(examined.data, destination, file.received_at)  # usually placed already while checking
-        outcome.stored_path = inbox.relative(settings, destination)
+    if examined.accepted:  # the original moves to the archive once the batch is stored
+        examined.archived = examined.archived or archive_destination(settings, examined)
+        outcome.stored_path = inbox.relative(settings, examined.archived)
         outcome.facts = gate.submissions.fact_columns(staged)
         outcome.stamp = gate.submissions.fact_stamp(staged, file.received_at)
         outcome.header = gate.submissions.report_header(staged)
         return outcome
-    if examined.archived:  # passed staging, then the batch's rules refused it
-        examined.archived.unlink(missing_ok=True)
     destination = inbox.rejected_path(settings, file.kind, inbox.stored_name(file.name, file.received_at, examined.sha))
     inbox.place_copy(examined.data, destination, file.received_at)
     explanation = destination.with_name(destination.stem + "_错误说明.xlsx")
@@ -385,11 +381,14 @@ def cells_as_read(examined: Examined, settings: Settings) -> gate.readers.RawWor
 
 def store(examined: Sequence[Examined], duplicates: Sequence[tuple[inbox.InboxFile, load.Outcome]],
           settings: Settings, engine: Engine, run_id: str) -> list[load.Outcome]:
-    """Place originals, record the whole batch in one transaction, then clear the inbox."""
+    """Place the refused originals and explanations, record the whole batch in one transaction, then
+    move the accepted originals into the archive and clear the inbox."""
     outcomes = [outcome_of(e, settings) for e in examined] + [o for _, o in duplicates]
     if outcomes:
         load.record_outcomes(engine, outcomes, run_id, settings.now())
-    inbox.remove_all_from_inbox([e.file.path for e in examined] + [f.path for f, _ in duplicates])
+    inbox.move_all_into_archive([(e.file.path, e.archived, e.data, e.sha, e.file.received_at)
+                                 for e in examined if e.accepted and e.archived is not None])
+    inbox.remove_all_from_inbox([e.file.path for e in examined if not e.accepted] + [f.path for f, _ in duplicates])
     for outcome in outcomes:
         outcome.let_go_of_rows()
     return outcomes
