@@ -67,7 +67,13 @@ def pipeline_pass(root: str, url: str, heartbeat: str = "on") -> dict:
 
 
 def reports(root: str, url: str, month: str, week: str, heartbeat: str = "on") -> dict:
-    """Render the monthly bulletin and the weekly digest from the loaded year (after start-up)."""
+    """Render the monthly bulletin and the weekly digest from the loaded year (after start-up, which
+    here also imports what the reports import when they first draw and write)."""
+    import docxtpl  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import PIL.Image  # noqa: F401
+    import xlsxwriter  # noqa: F401
+
     from flows.bulletin import bulletin
     from flows.digest import digest
 

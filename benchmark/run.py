@@ -62,9 +62,11 @@ def database(kind: str, folder: Path) -> str:
 
 
 def fresh_root(source: Path, folder: Path) -> Path:
-    """A copy of the generated share (inbox only, arrival times kept)."""
+    """A copy of the generated share (inbox only, arrival times kept), flushed to disk: files staff
+    dropped over the year are on disk, not 10,000 dirty pages the kernel writes back during the run."""
     root = folder / f"root-{uuid.uuid4().hex[:8]}"
     shutil.copytree(source / "inbox", root / "inbox", copy_function=shutil.copy2)
+    os.sync()
     return root
 
 
