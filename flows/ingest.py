@@ -8,6 +8,7 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from flows.common import open_warehouse, publish_ingest_artifacts, settings_for
+from zhaoshang import inbox
 from zhaoshang import ingest as steps
 
 
@@ -18,15 +19,22 @@ def collect_waiting_files(files, settings, engine, seen):
 
 
 @task(cache_policy=NO_CACHE)
-def check_files(batch, settings, engine, helper):
-    """Stage every file (sharing the work with the helper process) and run the validation gate over the batch."""
-    return steps.check(batch, settings, engine, helper)
+def stage_files(batch, settings, helper):
+    """Read and stage every file of the batch, sharing the work with the helper process."""
+    return steps.examine_all(batch, settings, helper)
+
+
+@task(cache_policy=NO_CACHE)
+def check_files(examined, settings, engine):
+    """Run the validation gate over the staged batch: the suites, then the cross-file rules."""
+    return steps.judge(examined, settings, engine)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def store_files(examined, duplicates, settings, engine, run_id: str):
-    """Archive or reject each original and load the batch in one transaction."""
-    return steps.store(examined, duplicates, settings, engine, run_id)
+def store_files(examined, duplicates, settings, engine, run_id: str, clearing):
+    """Load the batch in one transaction (refused originals placed first), then archive the accepted
+    originals and clear the inbox on the pass's clean-up threads."""
+    return steps.store(examined, duplicates, settings, engine, run_id, clearing)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
@@ -53,15 +61,17 @@ def ingest(config: str | None = None, root: str | None = None, warehouse_url: st
         waiting = steps.waiting_files(settings, settle_seconds)
         batches = steps.in_batches(waiting)
         outcomes = []
-        with steps.helper_process(len(waiting)) as helper:
+        with steps.helper_process(len(waiting)) as helper, inbox.clearing() as clearing:
             seen: set[str] = set()
             batch, duplicates = collect_waiting_files(quote(batches[0]), settings, engine, quote(seen))
             for number in range(1, len(batches) + 1):
-                examined, known_copies = check_files(quote(batch), settings, engine, quote(helper)), duplicates
-                if number < len(batches):  # read the next batch now: the helper stages it while this one is stored
+                staged, known_copies = stage_files(quote(batch), settings, quote(helper)), duplicates
+                if number < len(batches):  # read the next batch now: the helper stages it while this one is checked and stored
                     batch, duplicates = collect_waiting_files(quote(batches[number]), settings, engine, quote(seen))
                     steps.look_ahead(helper, batch, settings)
-                outcomes += store_files(quote(examined), quote(known_copies), settings, engine, str(flow_run.id or "local"))
+                examined = check_files(quote(staged), settings, engine)
+                outcomes += store_files(quote(examined), quote(known_copies), settings, engine, str(flow_run.id or "local"),
+                                        quote(clearing))
                 if len(batches) > 1:
                     get_run_logger().info("batch %d of %d stored", number, len(batches))
         refresh_dimensions(settings, engine)

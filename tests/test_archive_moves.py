@@ -106,3 +106,27 @@ def test_a_name_already_in_the_archive_is_never_overwritten(tmp_path: Path) -> N
     destination.write_bytes(b"kept")
     inbox.move_into_archive(source, destination, b"new", hashlib.sha256(b"new").hexdigest(), dt.datetime(2021, 9, 3))
     assert destination.read_bytes() == b"kept" and not source.exists()
+
+
+def test_the_clean_up_threads_finish_before_the_pass_ends_and_report_a_failure(tmp_path: Path) -> None:
+    files = []
+    for i in range(20):
+        path = tmp_path / "inbox" / f"{i}.xlsx"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"%d" % i)
+        files.append((path, tmp_path / "archive" / f"{i:02d}.xlsx", b"%d" % i, hashlib.sha256(b"%d" % i).hexdigest(),
+                      dt.datetime(2021, 9, 3)))
+    with inbox.clearing() as clearing:
+        clearing.move(files[:19])
+        clearing.remove([files[19][0]])
+    assert sorted(p.name for p in (tmp_path / "archive").iterdir()) == [f"{i:02d}.xlsx" for i in range(19)]
+    assert list((tmp_path / "inbox").iterdir()) == []
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_bytes(b"")
+    stray = tmp_path / "inbox" / "late.xlsx"
+    stray.write_bytes(b"late")
+    with pytest.raises(OSError):
+        with inbox.clearing() as clearing:
+            clearing.move([(stray, blocked / "late.xlsx", b"late", sha(stray), dt.datetime(2021, 9, 3))])
+    assert stray.read_bytes() == b"late"  # still in the inbox: the next pass tries again

@@ -13,8 +13,9 @@ import os
 import re
 import shutil
 import unicodedata
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,6 +193,34 @@ def move_all_into_archive(moves: Sequence[tuple[Path, Path, bytes, str, dt.datet
     """move_into_archive for many files, several kept in flight at once (they wait on the file system)."""
     with ThreadPoolExecutor(max_workers=IO_THREADS) as pool:
         list(pool.map(lambda move: move_into_archive(*move), moves))
+
+
+class Clearing:
+    """The inbox clean-up after each stored batch, on background threads while the pass goes on
+    with the next batch: moves and removals wait on the file system, not on the CPU."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=IO_THREADS)
+        self.pending: list[Future] = []
+
+    def move(self, moves: Sequence[tuple[Path, Path, bytes, str, dt.datetime]]) -> None:
+        self.pending += [self.pool.submit(move_into_archive, *move) for move in moves]
+
+    def remove(self, paths: Sequence[Path]) -> None:
+        self.pending += [self.pool.submit(remove_from_inbox, path) for path in paths]
+
+
+@contextmanager
+def clearing() -> Iterator[Clearing]:
+    """A Clearing for one pass; on leaving, every move and removal has finished (the first failure is raised;
+    a file it left in the inbox is finished by the next pass, as after a crash)."""
+    work = Clearing()
+    try:
+        yield work
+    finally:
+        work.pool.shutdown(wait=True)
+    for done in work.pending:
+        done.result()
 
 
 def remove_from_inbox(path: Path) -> None:

@@ -10,8 +10,9 @@ the file and the next pass redoes the work; after it commits, the next pass only
 finishes moving the stored files into the archive (their bytes checked against the ledger's hash).
 
 A big backlog goes in batches of BATCH_FILES, each stored in its own transaction. The next
-batch is collected before the current one is stored, so that the helper process stages it
-meanwhile; duplicates across that boundary are recognised by the hashes the pass has seen.
+batch is collected as soon as the current one is staged, so that the helper process stages it
+while this one is judged and stored; duplicates across that boundary are recognised by the
+hashes the pass has seen.
 """
 
 from __future__ import annotations
@@ -145,7 +146,11 @@ def _duplicate(settings: Settings, file: inbox.InboxFile, data: bytes, sha: str,
 
 def check(batch: list[Examined], settings: Settings, engine: Engine, helper: Helper | None = None) -> list[Examined]:
     """Stage every file (with the helper process, if the pass has one) and run the whole gate over the batch."""
-    examined = examine_all(batch, settings, helper)
+    return judge(examine_all(batch, settings, helper), settings, engine)
+
+
+def judge(examined: list[Examined], settings: Settings, engine: Engine) -> list[Examined]:
+    """The batch-level gate over staged files: the suites once per sheet kind, then the cross-file rules."""
     gate.check_batch(examined, settings, known_facts(engine, examined))
     return examined
 
@@ -380,15 +385,22 @@ def cells_as_read(examined: Examined, settings: Settings) -> gate.readers.RawWor
 
 
 def store(examined: Sequence[Examined], duplicates: Sequence[tuple[inbox.InboxFile, load.Outcome]],
-          settings: Settings, engine: Engine, run_id: str) -> list[load.Outcome]:
+          settings: Settings, engine: Engine, run_id: str, clearing: inbox.Clearing | None = None) -> list[load.Outcome]:
     """Place the refused originals and explanations, record the whole batch in one transaction, then
-    move the accepted originals into the archive and clear the inbox."""
+    move the accepted originals into the archive and clear the inbox (on `clearing`'s threads while
+    the pass goes on, if given; here and now otherwise)."""
     outcomes = [outcome_of(e, settings) for e in examined] + [o for _, o in duplicates]
     if outcomes:
         load.record_outcomes(engine, outcomes, run_id, settings.now())
-    inbox.move_all_into_archive([(e.file.path, e.archived, e.data, e.sha, e.file.received_at)
-                                 for e in examined if e.accepted and e.archived is not None])
-    inbox.remove_all_from_inbox([e.file.path for e in examined if not e.accepted] + [f.path for f, _ in duplicates])
+    moves = [(e.file.path, e.archived, e.data, e.sha, e.file.received_at)
+             for e in examined if e.accepted and e.archived is not None]
+    removals = [e.file.path for e in examined if not e.accepted] + [f.path for f, _ in duplicates]
+    if clearing is None:
+        inbox.move_all_into_archive(moves)
+        inbox.remove_all_from_inbox(removals)
+    else:
+        clearing.move(moves)
+        clearing.remove(removals)
     for outcome in outcomes:
         outcome.let_go_of_rows()
     return outcomes
