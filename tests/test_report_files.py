@@ -109,3 +109,9 @@ def test_grid_picture_colours_each_cell_by_its_state(tmp_path: Path) -> None:
         else:
             assert found == {rgb[state]}
     assert colours_in_cell(1, 0) == {rgb["missing"]} and colours_in_cell(1, 5) == {rgb["done"]}
+
+
+def test_an_empty_sheet_gets_its_header_and_the_narrowest_width(tmp_path: Path) -> None:
+    ws = openpyxl.load_workbook(write_source_workbook(tmp_path / "e.xlsx", {"none": pd.DataFrame({"a": []})}))["none"]
+    assert [c.value for c in ws[1]] == ["a"] and ws.max_row == 1
+    assert ws.column_dimensions["A"].width == pytest.approx(8.71, abs=0.01)

@@ -88,7 +88,7 @@ def _cell_writer(sheet, formats: Mapping[str, object]) -> Callable[[int, int, ob
 
 def _width(values: Iterable[object], per_char: float, widest: float) -> float:
     """A column as wide as the first line of its longest text (at least 8, at most `widest`)."""
-    return min(widest, max(8, *(len(str(v).split("\n")[0]) * per_char for v in values if v is not None)))
+    return min(widest, max([8.0, *(len(str(v).split("\n")[0]) * per_char for v in values if v is not None)]))
 
 
 def write_source_workbook(path: Path, sheets: Mapping[str, pd.DataFrame], widest: float = 60,
