@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
+from itertools import repeat
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Integer, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Integer, Table, bindparam, delete, func, insert, select, text, update
 
 from transforms.findings import Finding
 from warehouse.schema import (
@@ -165,19 +167,36 @@ def _link_versions(conn: Connection, replaced: Sequence[tuple[Version, Version]]
 
 
 def _insert_ledger_rows(conn: Connection, outcomes: Sequence[Outcome], run_id: str, now: dt.datetime) -> None:
-    """Insert the files' ledger rows in one statement and note each file's id."""
+    """Give each file its ledger id, then insert the ledger rows in one bulk insert."""
     if not outcomes:
         return
+    for outcome, file_id in zip(outcomes, _new_file_ids(conn, len(outcomes)), strict=True):
+        outcome.file_id = file_id
     rows = [dict(
-        sha256=o.sha256, original_name=o.original_name, kind=o.kind, subject=o.subject, period=o.period,
+        id=o.file_id, sha256=o.sha256, original_name=o.original_name, kind=o.kind, subject=o.subject, period=o.period,
         status=o.status, rows_read=o.rows_read, rows_loaded=o.rows_loaded, rows_rejected=o.rows_rejected,
         rows_skipped=o.rows_skipped, errors=sum(f.severity == "error" for f in o.findings),
         warnings=sum(f.severity == "warning" for f in o.findings), received_at=o.received_at, processed_at=now,
         stored_path=o.stored_path, explanation_path=o.explanation_path, duplicate_of=o.duplicate_of,
         superseded_by=None, run_id=run_id) for o in outcomes]
-    ids = conn.execute(insert(ingested_file).returning(ingested_file.c.id, sort_by_parameter_order=True), rows)
-    for outcome, file_id in zip(outcomes, ids.scalars().all(), strict=True):
-        outcome.file_id = file_id
+    bulk_insert(conn, ingested_file, rows)
+
+
+def _new_file_ids(conn: Connection, count: int) -> list[int]:
+    """`count` unused ledger ids, in increasing order, taken before the rows are inserted.
+
+    An INSERT … RETURNING of thousands of rows costs far more than the insert itself (psycopg
+    parses the whole multi-row statement; SQLite goes one row at a time to keep the order), so
+    the ids are drawn first: from the id sequence on PostgreSQL; after the highest id on SQLite,
+    where the pass is the ledger's only writer (exclusive_pass) and a racing writer would make
+    the insert fail on the primary key, never overwrite a row.
+    """
+    if conn.dialect.name == "postgresql":
+        drawn = conn.execute(text("SELECT nextval(pg_get_serial_sequence('ingested_file', 'id')) "
+                                  "FROM generate_series(1, :count)"), {"count": count}).scalars()
+        return sorted(drawn)
+    highest = conn.execute(select(func.max(ingested_file.c.id))).scalar() or 0
+    return list(range(highest + 1, highest + 1 + count))
 
 
 def _insert_headers(conn: Connection, stored: Sequence[Outcome]) -> None:
@@ -193,42 +212,71 @@ def _insert_headers(conn: Connection, stored: Sequence[Outcome]) -> None:
 
 def _insert_facts(conn: Connection, stored: Sequence[Outcome]) -> None:
     """Every stored file's fact rows with lineage (file_id, sheet_row): one bulk insert per table."""
-    rows: dict[str, list[dict[str, object]]] = {}
+    rows: dict[str, list[tuple]] = {}
     for outcome in stored:
         for table_name, columns in outcome.facts.items():
             rows.setdefault(table_name, []).extend(fact_rows(metadata.tables[table_name], columns, outcome))
     for table_name, table_rows in rows.items():
-        bulk_insert(conn, metadata.tables[table_name], table_rows)
+        table = metadata.tables[table_name]
+        insert_rows(conn, table, insertable_columns(table), table_rows)
 
 
-def fact_rows(table: Table, columns: dict[str, list[object]], outcome: Outcome) -> list[dict[str, object]]:
-    """One file's staged columns as rows of `table`: every table column filled (absent → NULL), lineage
-    and the submission's keys stamped on each row."""
-    stamp = {name: value for name, value in outcome.stamp.items() if name in table.c}
-    fields = [c.name for c in table.c if c.name in columns and c.name not in stamp]
-    absent = {c.name: None for c in table.c
-              if c.name not in columns and c.name not in stamp and c.name not in ("id", "file_id", "sheet_row")}
-    fixed = {"file_id": outcome.file_id, **absent, **stamp}
-    return [{"sheet_row": row, **fixed, **dict(zip(fields, values))}
-            for row, *values in zip(columns.get("_row", ()), *(columns[f] for f in fields))]
+def fact_rows(table: Table, columns: dict[str, list[object]], outcome: Outcome) -> list[tuple]:
+    """One file's staged columns as rows of `table`, in the order of insertable_columns(table): every
+    column filled (absent → NULL), lineage and the submission's keys stamped on each row."""
+    count = len(columns.get("_row", ()))
+    lineage = {"file_id": repeat(outcome.file_id, count), "sheet_row": columns.get("_row", ())}
+    parts = [lineage[name] if name in lineage
+             else repeat(outcome.stamp[name], count) if name in outcome.stamp
+             else columns[name] if name in columns
+             else repeat(None, count)
+             for name in insertable_columns(table)]
+    return list(zip(*parts))
+
+
+@cache
+def insertable_columns(table: Table) -> tuple[str, ...]:
+    """The columns a new row names: all but the generated id."""
+    return tuple(c.name for c in table.c if c.name != "id")
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, object]]) -> None:
-    """Insert rows (all with the same keys) in one go: COPY on PostgreSQL, one executemany elsewhere.
-    Either way inside the caller's transaction."""
+    """Insert rows given as dicts (all with the same keys) in one go."""
+    if rows:
+        columns = tuple(rows[0])
+        insert_rows(conn, table, columns, [tuple(row[c] for c in columns) for row in rows])
+
+
+def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """Insert rows (values in the order of `columns`) in one go, inside the caller's transaction:
+    COPY on PostgreSQL; on SQLite one executemany of values already converted column by column
+    with SQLAlchemy's own converters (its per-row parameter handling costs 4× the insert itself)."""
     if not rows:
         return
-    if conn.dialect.name != "postgresql":
-        conn.execute(insert(table), list(rows))
-        return
-    from psycopg import sql
+    if conn.dialect.name == "postgresql":
+        from psycopg import sql
 
-    columns = list(rows[0])
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
-    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row([row[c] for c in columns])
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(table), [dict(zip(columns, row)) for row in rows])
+        return
+    converters = [table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for name in columns]
+    values = [_converted(column, convert) if convert else column for convert, column in zip(converters, zip(*rows))]
+    quote = conn.dialect.identifier_preparer.quote
+    statement = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+                 f"VALUES ({', '.join('?' * len(columns))})")
+    conn.exec_driver_sql(statement, list(zip(*values)))
+
+
+def _converted(column: Sequence[object], convert: Callable[[object], object]) -> list[object]:
+    """A column's values through `convert`, each distinct value converted once (a batch's dates repeat)."""
+    done: dict[object, object] = {None: None}
+    return [done[v] if v in done else done.setdefault(v, convert(v)) for v in column]
 
 
 def records(frame: pd.DataFrame, table: Table | None = None) -> list[dict[str, object]]:
