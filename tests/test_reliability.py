@@ -94,6 +94,24 @@ def test_two_passes_started_at_once_load_every_file_exactly_once(settings: Setti
                                                                    "duplicates": 0})
 
 
+def test_a_script_without_a_main_guard_finishes_its_pass_without_the_helper(settings: Settings, tmp_path: Path) -> None:
+    # the helper process re-runs such a script when it starts; it used to wait for the lock of the very
+    # pass that was waiting for it (ten minutes, until the lock timed out)
+    files = a_months_files(settings)
+    script = tmp_path / "my_pass.py"
+    script.write_text("import zhaoshang.ingest\nzhaoshang.ingest.PARALLEL_FROM = 1  # a helper even for a few files\n"
+                      "from flows.ingest import ingest\ningest()\n", encoding="utf-8")
+    started = time.monotonic()
+    done = subprocess.run([PYTHON, str(script)], cwd=PROJECT_DIR, env=child_env(settings), capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert time.monotonic() - started < 240
+    assert "needs an `if __name__" in done.stderr + done.stdout
+    assert query(settings, "SELECT status, COUNT(*) FROM ingested_file GROUP BY status ORDER BY status") == [
+        ("loaded", files - 1), ("rejected", 1)]
+    assert duplicates(settings) == 0
+
+
 def test_five_passes_and_a_rebuild_from_the_archive_leave_identical_marts(settings: Settings, tmp_path: Path,
                                                                           second_warehouse_url: str) -> None:
     a_months_files(settings)

@@ -81,6 +81,12 @@ class PassSummary:
 @contextmanager
 def exclusive_pass(settings: Settings, engine: Engine, timeout: float = 600) -> Iterator[None]:
     """Only one ingest pass at a time: a lock file in the root, plus an advisory lock on PostgreSQL."""
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        # a helper process re-running the calling script (one without `if __name__ == "__main__":`)
+        # would wait here for the lock its own pass holds: fail its start-up instead, and the pass
+        # goes on without it (the check is the one multiprocessing makes for a process it starts)
+        raise RuntimeError("an ingest pass was started while a helper process was starting up: the script that "
+                           "runs the pass needs an `if __name__ == \"__main__\":` guard")
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     with FileLock(settings.state_dir / "ingest.lock", timeout=timeout):
         if engine.dialect.name != "postgresql":
