@@ -48,17 +48,32 @@ def child(what: str, *args: str, env: dict[str, str]) -> dict:
     return {**json.loads(line[7:]), "wall_s": time.perf_counter() - started, "peak_mb": usage.ru_maxrss / 1024}
 
 
+CREATED: list[str] = []  # PostgreSQL databases this run made, dropped when it ends
+
+
 def database(kind: str, folder: Path) -> str:
-    """A fresh, empty warehouse URL of the given kind."""
+    """A fresh, empty warehouse URL of the given kind (a SQLite file in `folder`, or a new PostgreSQL database)."""
     if kind == "sqlite":
         return f"sqlite:///{folder / f'w-{uuid.uuid4().hex[:8]}.sqlite'}"
     admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     name = f"zs_bench_{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    CREATED.append(name)
     url = admin.url.set(database=name).render_as_string(hide_password=False)
     admin.dispose()
     return url
+
+
+def drop_databases() -> None:
+    """Drop the PostgreSQL databases this run made (each holds a loaded year or more)."""
+    if not CREATED:
+        return
+    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        while CREATED:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{CREATED.pop()}" WITH (FORCE)')
+    admin.dispose()
 
 
 def fresh_root(source: Path, folder: Path) -> Path:
@@ -166,8 +181,11 @@ def main() -> None:
         env = {**os.environ, "ZHAOSHANG_CONFIG": str(config), "ZHAOSHANG_TODAY": "2022-01-10"}
         lines = [f"## Benchmark {dt.date.today()} — {args.projects} projects × {args.weeks} weeks, "
                  f"{files} files, median of {args.repeat}", ""]
-        for kind in args.databases.split(","):
-            lines += table(kind, files, measure(kind, source, folder, args, env))
+        try:
+            for kind in args.databases.split(","):
+                lines += table(kind, files, measure(kind, source, folder, args, env))
+        finally:
+            drop_databases()
     text = "\n".join(lines)
     print(text)
     name = "results.md" if args.scale == 1 and not args.full_only else f"results-scale{args.scale}.md"

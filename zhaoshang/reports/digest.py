@@ -45,17 +45,20 @@ QUERIES: dict[str, str] = {
         "FROM mart_project_week m JOIN span s ON s.project_code = m.project_code\n"
         "WHERE m.week_start = :week OR m.week_start = s.first_week OR m.week_start = s.last_week\n"
         "ORDER BY m.week_start, m.project_code, m.file_id"),
-    # each project's procedure rows of the week and of its latest report before it
+    # each project's procedure rows of the week and of its latest report before it (found among the
+    # weekly reports, one row a file, and then read by file: the procedures themselves are never scanned)
     "fact_procedure_week": (
-        "WITH reported AS (SELECT p.project_code, p.week_start, p.week_end, p.procedure, p.status, p.planned_on,\n"
-        "                         p.done_on, p.cadre, p.file_id, p.sheet_row\n"
-        "                  FROM fact_procedure_week p JOIN ingested_file f ON f.id = p.file_id AND f.status = 'loaded'\n"
-        "                  WHERE p.week_start <= :week),\n"
-        "     previous AS (SELECT project_code, MAX(week_start) AS week_start FROM reported\n"
+        "WITH reports AS (SELECT w.project_code, w.week_start, w.file_id\n"
+        "                 FROM fact_project_week w JOIN ingested_file f ON f.id = w.file_id AND f.status = 'loaded'\n"
+        "                 WHERE w.week_start <= :week),\n"
+        "     previous AS (SELECT project_code, MAX(week_start) AS week_start FROM reports\n"
         "                  WHERE week_start < :week GROUP BY project_code)\n"
-        "SELECT r.* FROM reported r LEFT JOIN previous b ON b.project_code = r.project_code\n"
-        "WHERE r.week_start = :week OR r.week_start = b.week_start\n"
-        "ORDER BY r.week_start, r.project_code, r.file_id, r.sheet_row"),
+        "SELECT p.project_code, p.week_start, p.week_end, p.procedure, p.status, p.planned_on,\n"
+        "       p.done_on, p.cadre, p.file_id, p.sheet_row\n"
+        "FROM fact_procedure_week p\n"
+        "WHERE p.file_id IN (SELECT r.file_id FROM reports r LEFT JOIN previous b ON b.project_code = r.project_code\n"
+        "                    WHERE r.week_start = :week OR r.week_start = b.week_start)\n"
+        "ORDER BY p.week_start, p.project_code, p.file_id, p.sheet_row"),
     "mart_problem": (
         "SELECT project_code, description, category, leader, deadline, status, first_week, last_week,\n"
         "       resolved_week, weeks_reported, unit, cadre, file_id\n"
