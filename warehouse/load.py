@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from functools import cache
-from itertools import repeat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import repeat
 from typing import Union
 
 import pandas as pd
