@@ -61,7 +61,8 @@ def ingest(config: str | None = None, root: str | None = None, warehouse_url: st
         waiting = steps.waiting_files(settings, settle_seconds)
         batches = steps.in_batches(waiting)
         outcomes = []
-        with steps.helper_process(len(waiting)) as helper, inbox.clearing() as clearing:
+        with (steps.helper_process(len(waiting)) as helper, inbox.clearing() as clearing,
+              steps.garbage_collected_between_batches() as collect_garbage):
             seen: set[str] = set()
             batch, duplicates = collect_waiting_files(quote(batches[0]), settings, engine, quote(seen))
             for number in range(1, len(batches) + 1):
@@ -72,6 +73,7 @@ def ingest(config: str | None = None, root: str | None = None, warehouse_url: st
                 examined = check_files(quote(staged), settings, engine)
                 outcomes += store_files(quote(examined), quote(known_copies), settings, engine, str(flow_run.id or "local"),
                                         quote(clearing))
+                collect_garbage()
                 if len(batches) > 1:
                     get_run_logger().info("batch %d of %d stored", number, len(batches))
         refresh_dimensions(settings, engine)

@@ -18,11 +18,12 @@ hashes the pass has seen.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import multiprocessing
 import os
 from collections import Counter, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -99,6 +100,27 @@ def exclusive_pass(settings: Settings, engine: Engine, timeout: float = 600) -> 
             finally:
                 conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_INGEST_LOCK})
                 conn.commit()
+
+
+@contextmanager
+def garbage_collected_between_batches() -> Iterator[Callable[[], None]]:
+    """Python's full garbage collections, during a pass, only when the caller says a batch is done.
+
+    A full collection walks every live object. Left to itself, Python ran five during a zone-year
+    pass, each longer than the last (0.3–0.5 s, with the staged batch alive); this process also
+    feeds the helper, so the helper waited too. Here the objects alive before the pass (modules,
+    suites, Prefect) are frozen out of collections, automatic full collections are held off, and
+    the function yielded collects between batches, when a stored batch's objects are garbage
+    (0.1–0.2 s). Young objects are still collected as usual; everything is restored afterwards.
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(thresholds[0], thresholds[1], 1_000_000)
+    try:
+        yield gc.collect
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def waiting_files(settings: Settings, settle_seconds: float = 0) -> list[inbox.InboxFile]:
