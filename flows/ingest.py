@@ -33,7 +33,7 @@ def check_files(examined, settings, engine):
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def store_files(examined, duplicates, settings, engine, run_id: str, clearing):
     """Load the batch in one transaction (refused originals placed first), then archive the accepted
-    originals and clear the inbox on the pass's clean-up threads."""
+    originals and clear the inbox on the pass's clean-up thread."""
     return steps.store(examined, duplicates, settings, engine, run_id, clearing)
 
 

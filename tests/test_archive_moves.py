@@ -108,7 +108,7 @@ def test_a_name_already_in_the_archive_is_never_overwritten(tmp_path: Path) -> N
     assert destination.read_bytes() == b"kept" and not source.exists()
 
 
-def test_the_clean_up_threads_finish_before_the_pass_ends_and_report_a_failure(tmp_path: Path) -> None:
+def test_the_clean_up_thread_finishes_before_the_pass_ends_and_reports_a_failure(tmp_path: Path) -> None:
     files = []
     for i in range(20):
         path = tmp_path / "inbox" / f"{i}.xlsx"

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from zhaoshang.settings import INBOX_KINDS, TIMEZONE, Settings
 
-IO_THREADS = 8  # file-system operations kept in flight at once (they wait on the disk, not the CPU)
 MAX_NAME_CHARS = 120
 # Linux allows 255 bytes per name and a Chinese character takes 3 in UTF-8: the stored name
 # (arrival time and hash, 25 bytes, in front; "_错误说明.xlsx" and temp-file affixes added
@@ -191,24 +190,47 @@ def _back_to_inbox(moved: Path, inbox_path: Path) -> None:
 
 
 def move_all_into_archive(moves: Sequence[tuple[Path, Path, bytes, str, dt.datetime]]) -> None:
-    """move_into_archive for many files, several kept in flight at once (they wait on the file system)."""
-    with ThreadPoolExecutor(max_workers=IO_THREADS) as pool:
-        list(pool.map(lambda move: move_into_archive(*move), moves))
+    """move_into_archive for many files, one after another; every move is tried, and the first
+    failure is raised afterwards (what it left in the inbox is finished by the next pass)."""
+    _each(moves, lambda move: move_into_archive(*move))
+
+
+def remove_all_from_inbox(paths: Sequence[Path]) -> None:
+    """Remove many stored originals, one after another (the first failure raised afterwards)."""
+    _each(paths, remove_from_inbox)
+
+
+def _each(items: Sequence, operation) -> None:
+    failures = []
+    for item in items:
+        try:
+            operation(item)
+        except OSError as error:
+            failures.append(error)
+    if failures:
+        raise failures[0]
 
 
 class Clearing:
-    """The inbox clean-up after each stored batch, on background threads while the pass goes on
-    with the next batch: moves and removals wait on the file system, not on the CPU."""
+    """The inbox clean-up after each stored batch, on a background thread while the pass goes on
+    with the next batch.
+
+    One thread works through each batch's list: 0.065 ms a file here. A pool of eight threads
+    with a task per file (tried first, for the file system's waits) took 0.29 ms of CPU a file,
+    and that CPU was taken from the pass, which shares the interpreter with it.
+    """
 
     def __init__(self) -> None:
-        self.pool = ThreadPoolExecutor(max_workers=IO_THREADS)
+        self.pool = ThreadPoolExecutor(max_workers=1)
         self.pending: list[Future] = []
 
     def move(self, moves: Sequence[tuple[Path, Path, bytes, str, dt.datetime]]) -> None:
-        self.pending += [self.pool.submit(move_into_archive, *move) for move in moves]
+        if moves:
+            self.pending.append(self.pool.submit(move_all_into_archive, list(moves)))
 
     def remove(self, paths: Sequence[Path]) -> None:
-        self.pending += [self.pool.submit(remove_from_inbox, path) for path in paths]
+        if paths:
+            self.pending.append(self.pool.submit(remove_all_from_inbox, list(paths)))
 
 
 @contextmanager
@@ -230,13 +252,6 @@ def remove_from_inbox(path: Path) -> None:
         path.unlink()
     except FileNotFoundError:
         pass
-
-
-def remove_all_from_inbox(paths: Sequence[Path]) -> None:
-    """Remove many stored originals. Removing a file that has reached the disk waits on the
-    file system's journal (about 1.5 ms here), so several removals are kept in flight at once."""
-    with ThreadPoolExecutor(max_workers=IO_THREADS) as pool:
-        list(pool.map(remove_from_inbox, paths))
 
 
 def relative(settings: Settings, path: Path) -> str:

@@ -280,8 +280,6 @@ def examine_all(batch: Sequence[Examined], settings: Settings, helper: Helper | 
         done[index] = [examine_one(e.file, e.data, e.sha, codes, settings) for e in chunks[index]]
 
     while todo or sent:
-        while todo and len(sent) < 2 and (future := helper.submit(chunks[todo[0]], codes, settings)):
-            sent[future] = todo.popleft()
         for future in [f for f in sent if f.done()]:
             index = sent.pop(future)
             try:
@@ -290,6 +288,9 @@ def examine_all(batch: Sequence[Examined], settings: Settings, helper: Helper | 
                 log.warning("helper process stopped (%s); examining its files here", error)
                 helper.usable = False
                 here(index)
+        # top the helper up before taking a chunk here, or it would finish its two and wait for this one
+        while todo and len(sent) < 2 and (future := helper.submit(chunks[todo[0]], codes, settings)):
+            sent[future] = todo.popleft()
         if todo:
             here(todo.popleft())
         elif sent:
@@ -415,7 +416,7 @@ def cells_as_read(examined: Examined, settings: Settings) -> gate.readers.RawWor
 def store(examined: Sequence[Examined], duplicates: Sequence[tuple[inbox.InboxFile, load.Outcome]],
           settings: Settings, engine: Engine, run_id: str, clearing: inbox.Clearing | None = None) -> list[load.Outcome]:
     """Place the refused originals and explanations, record the whole batch in one transaction, then
-    move the accepted originals into the archive and clear the inbox (on `clearing`'s threads while
+    move the accepted originals into the archive and clear the inbox (on `clearing`'s thread while
     the pass goes on, if given; here and now otherwise)."""
     outcomes = [outcome_of(e, settings) for e in examined] + [o for _, o in duplicates]
     if outcomes:
