@@ -69,6 +69,21 @@ def test_a_failed_write_leaves_the_earlier_workbook(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["z.xlsx"]
 
 
+def test_a_workbook_the_child_cannot_write_leaves_the_earlier_one_and_no_trace(tmp_path: Path, monkeypatch) -> None:
+    import tempfile
+
+    jobs = tmp_path / "jobs"
+    jobs.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(jobs))
+    reports = tmp_path / "reports"
+    path = write_source_workbook(reports / "w.xlsx", {"rows": pd.DataFrame({"a": [1]})})
+    with pytest.raises(RuntimeError, match="InvalidWorksheetName"):  # xlsxwriter, in the child, refuses "[" in a sheet name
+        write_source_workbook(path, {"rows[2]": pd.DataFrame({"a": [2]})})
+    assert openpyxl.load_workbook(path)["rows"]["A2"].value == 1
+    assert [p.name for p in reports.iterdir()] == ["w.xlsx"]
+    assert list(jobs.iterdir()) == []
+
+
 # ── the 挂图作战 picture ──
 
 def runs(indices: np.ndarray) -> list[tuple[int, int]]:

@@ -25,8 +25,8 @@ import pandas as pd
 from sqlalchemy import Engine, text
 
 from transforms.marts import bulletin as b
-from zhaoshang.reports.common import (MissingChineseFont, chinese_font, replace_atomically, typed_frame,  # noqa: F401 (re-exported)
-                                     visible_context, write_source_workbook)
+from zhaoshang.reports.common import (MissingChineseFont, chinese_font, replace_atomically,  # noqa: F401 (re-exported)
+                                     start_source_workbook, typed_frame, visible_context)
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "bulletin.docx"
@@ -439,14 +439,14 @@ def bulletin_paths(settings: Settings, month: str) -> tuple[Path, Path, Path]:
     return folder / f"{name}.docx", folder / f"{name}_数据来源.xlsx", folder / "图表"
 
 
-def write_trace(path: Path, data: BulletinData, trace: Trace) -> Path:
-    """The companion workbook: 数据来源 (one row per printed figure), 查询语句, and one sheet of rows per query."""
+def trace_sheets(data: BulletinData, trace: Trace) -> dict[str, pd.DataFrame]:
+    """The companion workbook's sheets: 数据来源 (one row per printed figure), 查询语句, and one sheet of rows per query."""
     params = "，".join(f":{k} = {v}" for k, v in data.params.items())
     sheets = {"数据来源": pd.DataFrame(trace.rows, columns=TRACE_COLUMNS),
               "查询语句": pd.DataFrame([(n, sql, params) for n, sql in QUERIES.items()], columns=["查询", "SQL", "参数"])}
     for name, frame in data.frames.items():
         sheets[name[:31]] = pd.concat([pd.DataFrame({"行号": range(1, len(frame) + 1)}), frame.reset_index(drop=True)], axis=1)
-    return write_source_workbook(path, sheets)
+    return sheets
 
 
 def render_bulletin(settings: Settings, data: BulletinData, sections: Sequence[Mapping] = ()) -> BulletinFiles:
@@ -459,13 +459,13 @@ def render_bulletin(settings: Settings, data: BulletinData, sections: Sequence[M
     context, summary, series, trace = bulletin_content(data, settings, sections)
     font = chinese_font()
     label = b.issue_label(data.month)
-    trend = draw_trend_chart(series[0], chart_dir / f"{label}_图1_各月对接企业和签约项目.png", font)
-    bars = draw_investment_chart(series[1], chart_dir / f"{label}_图2_各工作组签约项目协议投资额.png", font)
-
-    template = DocxTemplate(TEMPLATE)
-    context = {**context, "trend_chart": InlineImage(template, str(trend), width=Mm(CHART_WIDTH_MM)),
-               "investment_chart": InlineImage(template, str(bars), width=Mm(CHART_WIDTH_MM))}
-    template.render(visible_context(context), autoescape=True)
-    replace_atomically(docx_path, lambda tmp: template.save(tmp))
-    write_trace(trace_path, data, trace)
+    with start_source_workbook(trace_path, trace_sheets(data, trace)) as sources:  # a child interpreter writes it meanwhile
+        trend = draw_trend_chart(series[0], chart_dir / f"{label}_图1_各月对接企业和签约项目.png", font)
+        bars = draw_investment_chart(series[1], chart_dir / f"{label}_图2_各工作组签约项目协议投资额.png", font)
+        template = DocxTemplate(TEMPLATE)
+        context = {**context, "trend_chart": InlineImage(template, str(trend), width=Mm(CHART_WIDTH_MM)),
+                   "investment_chart": InlineImage(template, str(bars), width=Mm(CHART_WIDTH_MM))}
+        template.render(visible_context(context), autoescape=True)
+        replace_atomically(docx_path, lambda tmp: template.save(tmp))
+        sources.finish()
     return BulletinFiles(docx_path, trace_path, [trend, bars], summary, context["overview"])

@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import pickle
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Mapping
 from decimal import Decimal
@@ -65,25 +68,24 @@ def visible_context(value: object) -> object:
     return value  # numbers, dates, InlineImage …
 
 
-def _cell_writer(sheet, formats: Mapping[str, object]) -> Callable[[int, int, object, bool], None]:
-    """How one value is written: text always as a string (never a formula), control characters shown;
-    numbers, booleans and dates as what they are; missing values left blank."""
-    def write(row: int, column: int, value: object, wrapped: bool) -> None:
-        if isinstance(value, str):
-            sheet.write_string(row, column, visible_controls(value), formats["wrapped"] if wrapped else None)
-        elif value is None or value is pd.NaT or (isinstance(value, float) and value != value):
-            return
-        elif isinstance(value, (bool, np.bool_)):
-            sheet.write_boolean(row, column, bool(value))
-        elif isinstance(value, (int, float, np.integer, np.floating, Decimal)) and math.isfinite(value):
-            sheet.write_number(row, column, float(value))
-        elif isinstance(value, dt.datetime):  # pd.Timestamp included
-            sheet.write_datetime(row, column, value.replace(tzinfo=None), formats["time"])
-        elif isinstance(value, dt.date):
-            sheet.write_datetime(row, column, value, formats["date"])
-        else:
-            sheet.write_string(row, column, visible_controls(str(value)))
-    return write
+def _plain(value: object) -> object:
+    """A frame's value as the companion writer takes it: text; None for a missing value; a bool; a
+    finite number as a float; a date, or a date and time without its zone; anything else as its text."""
+    if value is None or isinstance(value, str):
+        return value
+    if value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float, np.integer, np.floating, Decimal)) and math.isfinite(value):
+        return float(value)
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime(warn=False).replace(tzinfo=None)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return value
+    return str(value)
 
 
 def _width(values: Iterable[object], per_char: float, widest: float) -> float:
@@ -91,39 +93,70 @@ def _width(values: Iterable[object], per_char: float, widest: float) -> float:
     return min(widest, max([8.0, *(len(str(v).split("\n")[0]) * per_char for v in values if v is not None)]))
 
 
+class SourceWorkbook:
+    """A companion workbook being written by its child interpreter (reports.companion)."""
+
+    def __init__(self, path: Path, job: Path, partial: Path, process: subprocess.Popen) -> None:
+        self.path, self.job, self.partial, self.process = path, job, partial, process
+
+    def finish(self) -> Path:
+        """Wait for the child; put the workbook in place (replacing an earlier one at once) or raise why it failed."""
+        _, errors = self.process.communicate()
+        if self.process.returncode != 0:
+            self.discard()
+            raise RuntimeError(f"companion workbook {self.path.name} was not written: {errors.strip()[-2000:]}")
+        os.replace(self.partial, self.path)
+        self.job.unlink(missing_ok=True)
+        return self.path
+
+    def discard(self) -> None:
+        """Stop the child if it still runs and remove what it left."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+        self.partial.unlink(missing_ok=True)
+        self.job.unlink(missing_ok=True)
+
+    def __enter__(self) -> SourceWorkbook:
+        return self
+
+    def __exit__(self, *failure: object) -> None:
+        if failure[0] is not None:
+            self.discard()
+
+
+def start_source_workbook(path: Path, sheets: Mapping[str, pd.DataFrame], widest: float = 60, per_char: float = 1.6,
+                          judged_rows: int = 200) -> SourceWorkbook:
+    """Start writing a companion workbook (数据来源) beside the report: one sheet per frame, in order.
+
+    Each sheet has a bold frozen header; columns as wide as their text on the first `judged_rows`
+    rows (up to `widest`); text that does not fit its column wrapped. Every text cell is stored as
+    the text it is (xlsxwriter writes strings as strings, so "=1+1" is never a formula), with
+    characters XML cannot carry shown as `visible_controls` shows them. A child interpreter writes
+    it (reports.companion) while this one goes on with the report; `finish()` waits for it and
+    renames it into place, so a reader never sees half a workbook and a failure leaves the earlier one.
+    """
+    plain = []
+    for name, frame in sheets.items():
+        columns = [[_plain(v) for v in frame[c].tolist()] for c in frame.columns]
+        widths = [_width([header, *values[:judged_rows]], per_char, widest)
+                  for header, values in zip(frame.columns, (frame[c].tolist() for c in frame.columns))]
+        plain.append((name, [str(h) for h in frame.columns], widths, columns))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    os.close(fd)
+    with tempfile.NamedTemporaryFile("wb", prefix="zhaoshang-companion-", suffix=".pickle", delete=False) as job:
+        pickle.dump({"sheets": plain, "per_char": per_char}, job, protocol=pickle.HIGHEST_PROTOCOL)
+    process = subprocess.Popen([sys.executable, "-m", "zhaoshang.reports.companion", job.name, partial],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return SourceWorkbook(path, Path(job.name), Path(partial), process)
+
+
 def write_source_workbook(path: Path, sheets: Mapping[str, pd.DataFrame], widest: float = 60,
                           per_char: float = 1.6, judged_rows: int = 200) -> Path:
-    """A companion workbook (数据来源): one sheet per frame, in order, written atomically.
-
-    Each sheet has a bold frozen header; columns as wide as their text on the first
-    `judged_rows` rows (up to `widest`); text that does not fit its column wrapped. Every text
-    cell is stored as the text it is (xlsxwriter writes strings as strings, so "=1+1" is never a
-    formula), with characters XML cannot carry shown as `visible_controls` shows them.
-    xlsxwriter streams the rows (constant memory): a year's source rows are tens of thousands
-    of cells, written about three times as fast as through pandas and openpyxl.
-    """
-    import xlsxwriter
-
-    def write(target: Path) -> None:
-        book = xlsxwriter.Workbook(str(target), {"constant_memory": True})
-        formats = {"header": book.add_format({"bold": True}), "wrapped": book.add_format({"text_wrap": True, "valign": "top"}),
-                   "date": book.add_format({"num_format": "yyyy-mm-dd"}),
-                   "time": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})}
-        for name, frame in sheets.items():
-            sheet = book.add_worksheet(name[:31])
-            sheet.freeze_panes(1, 0)
-            columns = [frame[c].tolist() for c in frame.columns]
-            widths = [_width([header, *values[:judged_rows]], per_char, widest) for header, values in zip(frame.columns, columns)]
-            for j, (header, width) in enumerate(zip(frame.columns, widths)):
-                sheet.set_column(j, j, width)
-                sheet.write_string(0, j, visible_controls(str(header)), formats["header"])
-            cell = _cell_writer(sheet, formats)
-            for i, row in enumerate(zip(*columns), 1):
-                for j, value in enumerate(row):
-                    cell(i, j, value, isinstance(value, str) and ("\n" in value or len(value) * per_char > widths[j]))
-        book.close()
-
-    return replace_atomically(path, write)
+    """start_source_workbook, waited for."""
+    with start_source_workbook(path, sheets, widest, per_char, judged_rows) as workbook:
+        return workbook.finish()
 
 
 # ── small .docx builders for documents laid out in code on a template's styles ──

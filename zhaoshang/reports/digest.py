@@ -25,7 +25,7 @@ from sqlalchemy import Engine, text
 from transforms.marts import weekly as w
 from transforms.marts.bulletin import date_label, number_text, percent_text
 from transforms.marts.deadlines import library_as_of
-from zhaoshang.reports.common import chinese_font, replace_atomically, typed_frame, visible_context, write_source_workbook
+from zhaoshang.reports.common import chinese_font, replace_atomically, start_source_workbook, typed_frame, visible_context
 from zhaoshang.reports.grid_chart import draw_grid, font_faces
 from zhaoshang.settings import PROJECT_DIR, Settings
 
@@ -340,14 +340,14 @@ def digest_paths(settings: Settings, week: dt.date) -> tuple[Path, Path, Path]:
     return folder / f"{name}.docx", folder / f"{name}_数据来源.xlsx", folder / "图表"
 
 
-def write_sources(path: Path, data: DigestData) -> Path:
-    """The companion workbook: 查询语句 (each query's SQL and parameters), then one sheet of rows per query."""
+def source_sheets(data: DigestData) -> dict[str, pd.DataFrame]:
+    """The companion workbook's sheets: 查询语句 (each query's SQL and parameters), then one sheet of rows per query."""
     params = "，".join(f":{k} = {v}" for k, v in data.params.items())
     sheets = {"查询语句": pd.DataFrame([(n, sql, params) for n, sql in QUERIES.items()], columns=["查询", "SQL", "参数"])}
     for name, frame in data.frames.items():
         sheets[name[:31]] = frame.reset_index(drop=True)
         sheets[name[:31]].insert(0, "行号", range(1, len(frame) + 1))
-    return write_source_workbook(path, sheets)
+    return sheets
 
 
 def render_digest(settings: Settings, data: DigestData) -> DigestFiles:
@@ -360,17 +360,14 @@ def render_digest(settings: Settings, data: DigestData) -> DigestFiles:
     names = dict(zip(fig.directory["project_code"], fig.directory["project_name"]))
     if len(fig.grid):
         chart_dir.mkdir(parents=True, exist_ok=True)
-    # the pictures spend most of their time in PNG compression, which releases the GIL: they are drawn on
-    # other threads while this one writes the companion workbook
-    with ThreadPoolExecutor(max_workers=1) as background:
-        drawing = background.submit(draw_grid_charts, fig.grid, names, chart_dir,
-                                    f"{w.iso_week_label(data.week)}_挂图作战图", chinese_font()) if len(fig.grid) else None
-        write_sources(sources_path, data)
-        charts = drawing.result() if drawing else []
-    template = DocxTemplate(TEMPLATE)
-    context["grid_charts"] = [
-        {"image": InlineImage(template, str(chart), width=Mm(CHART_WIDTH_MM)),
-         "part": f"（{i}/{len(charts)}）" if len(charts) > 1 else ""} for i, chart in enumerate(charts, 1)]
-    template.render(visible_context(context), autoescape=True)
-    replace_atomically(docx_path, lambda tmp: template.save(tmp))
+    with start_source_workbook(sources_path, source_sheets(data)) as sources:  # a child interpreter writes it meanwhile
+        charts = draw_grid_charts(fig.grid, names, chart_dir, f"{w.iso_week_label(data.week)}_挂图作战图",
+                                  chinese_font()) if len(fig.grid) else []
+        template = DocxTemplate(TEMPLATE)
+        context["grid_charts"] = [
+            {"image": InlineImage(template, str(chart), width=Mm(CHART_WIDTH_MM)),
+             "part": f"（{i}/{len(charts)}）" if len(charts) > 1 else ""} for i, chart in enumerate(charts, 1)]
+        template.render(visible_context(context), autoescape=True)
+        replace_atomically(docx_path, lambda tmp: template.save(tmp))
+        sources.finish()
     return DigestFiles(docx_path, sources_path, charts, summary, context["overview"])
