@@ -512,9 +512,13 @@ def table_counts(engine: Engine) -> dict[str, int]:
 
 def summarise(outcomes: Sequence[load.Outcome], engine: Engine) -> PassSummary:
     """The pass report: one line per file (its final ledger status) plus rows per table."""
-    with engine.connect() as conn:
-        final = dict(conn.execute(select(ingested_file.c.id, ingested_file.c.status).where(
-            ingested_file.c.id.in_([o.file_id for o in outcomes if o.file_id is not None]))).all())
+    ids = {o.file_id for o in outcomes if o.file_id is not None}
+    final = {}
+    if ids:  # the pass's ledger rows by their id range (an IN list of 10,000 ids took 0.5 s on PostgreSQL)
+        with engine.connect() as conn:
+            final = {id_: status for id_, status in conn.execute(
+                select(ingested_file.c.id, ingested_file.c.status).where(ingested_file.c.id.between(min(ids), max(ids))))
+                if id_ in ids}
     files = [
         FileResult(o.original_name, o.kind, final.get(o.file_id, o.status), o.rows_loaded,
                    sum(f.severity == "error" for f in o.findings), sum(f.severity == "warning" for f in o.findings),
