@@ -84,6 +84,21 @@ def test_a_workbook_the_child_cannot_write_leaves_the_earlier_one_and_no_trace(t
     assert list(jobs.iterdir()) == []
 
 
+def test_report_files_get_the_permissions_of_the_share_not_owner_only(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from zhaoshang.reports.common import replace_atomically
+
+    previous = os.umask(0o022)
+    try:
+        workbook = write_source_workbook(tmp_path / "w.xlsx", {"rows": pd.DataFrame({"a": [1]})})
+        document = replace_atomically(tmp_path / "r.docx", lambda tmp: tmp.write_bytes(b"docx"))
+    finally:
+        os.umask(previous)
+    assert [stat.S_IMODE(p.stat().st_mode) for p in (workbook, document)] == [0o644, 0o644]
+
+
 # ── the 挂图作战 picture ──
 
 def runs(indices: np.ndarray) -> list[tuple[int, int]]:

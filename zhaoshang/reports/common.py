@@ -11,6 +11,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -41,11 +42,22 @@ def chinese_font(candidates: tuple[str, ...] = CJK_FONTS) -> str:
         "(e.g. `apt-get install fonts-noto-cjk`), then delete matplotlib's font cache (~/.cache/matplotlib).")
 
 
+def partial_file(path: Path) -> Path:
+    """A new empty file beside `path` to write it through, with the permissions the folder's other files
+    get (the process's umask; mkstemp's owner-only files could not be opened by staff on the share)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        partial = path.with_name(f".tmp-{uuid.uuid4().hex[:12]}{path.suffix}")
+        try:
+            os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            return partial
+        except FileExistsError:
+            continue
+
+
 def replace_atomically(path: Path, write: Callable[[Path], object]) -> Path:
     """Write through a temporary file in the same folder, then rename over `path` (readers never see half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    os.close(fd)
+    tmp = partial_file(path)
     try:
         write(Path(tmp))
         os.replace(tmp, path)
@@ -142,9 +154,7 @@ def start_source_workbook(path: Path, sheets: Mapping[str, pd.DataFrame], widest
         widths = [_width([header, *values[:judged_rows]], per_char, widest)
                   for header, values in zip(frame.columns, (frame[c].tolist() for c in frame.columns))]
         plain.append((name, [str(h) for h in frame.columns], widths, columns))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    os.close(fd)
+    partial = partial_file(path)
     with tempfile.NamedTemporaryFile("wb", prefix="zhaoshang-companion-", suffix=".pickle", delete=False) as job:
         pickle.dump({"sheets": plain, "per_char": per_char}, job, protocol=pickle.HIGHEST_PROTOCOL)
     process = subprocess.Popen([sys.executable, "-m", "zhaoshang.reports.companion", job.name, partial],
