@@ -128,3 +128,15 @@ def test_full_garbage_collections_run_between_batches_only(tmp_path, monkeypatch
     assert len(full) == batches
     assert min(full) > frozen  # the objects alive before the pass were left out of every one
     assert (gc.get_threshold(), gc.get_freeze_count()) == (thresholds, frozen)
+
+
+def test_objects_a_host_program_froze_stay_frozen_after_a_pass() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with steps.garbage_collected_between_batches() as collect:
+            collect()
+            assert gc.get_threshold()[2] == 1_000_000 and gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

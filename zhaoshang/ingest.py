@@ -117,16 +117,19 @@ def garbage_collected_between_batches() -> Iterator[Callable[[], None]]:
     feeds the helper, so the helper waited too. Here the objects alive before the pass (modules,
     suites, Prefect) are frozen out of collections, automatic full collections are held off, and
     the function yielded collects between batches, when a stored batch's objects are garbage
-    (0.1–0.2 s). Young objects are still collected as usual; everything is restored afterwards.
+    (0.1–0.2 s). Young objects are still collected as usual; everything is restored afterwards
+    (objects a host program froze itself are left frozen, and then nothing more is frozen).
     """
-    thresholds = gc.get_threshold()
-    gc.freeze()
+    thresholds, freezing = gc.get_threshold(), gc.get_freeze_count() == 0
+    if freezing:
+        gc.freeze()
     gc.set_threshold(thresholds[0], thresholds[1], 1_000_000)
     try:
         yield gc.collect
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if freezing:
+            gc.unfreeze()
 
 
 def waiting_files(settings: Settings, settle_seconds: float = 0) -> list[inbox.InboxFile]:
