@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -200,7 +200,8 @@ def remove_all_from_inbox(paths: Sequence[Path]) -> None:
     _each(paths, remove_from_inbox)
 
 
-def _each(items: Sequence, operation) -> None:
+def _each(items: Sequence, operation: Callable[[object], None]) -> None:
+    """`operation` on every item, whatever an earlier one met; the first file-system failure raised at the end."""
     failures = []
     for item in items:
         try:

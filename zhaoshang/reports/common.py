@@ -150,16 +150,20 @@ def start_source_workbook(path: Path, sheets: Mapping[str, pd.DataFrame], widest
     """
     plain = []
     for name, frame in sheets.items():
-        columns = [[_plain(v) for v in frame[c].tolist()] for c in frame.columns]
-        widths = [_width([header, *values[:judged_rows]], per_char, widest)
-                  for header, values in zip(frame.columns, (frame[c].tolist() for c in frame.columns))]
-        plain.append((name, [str(h) for h in frame.columns], widths, columns))
-    partial = partial_file(path)
+        raw = [frame[c].tolist() for c in frame.columns]
+        widths = [_width([header, *values[:judged_rows]], per_char, widest) for header, values in zip(frame.columns, raw)]
+        plain.append((name, [str(h) for h in frame.columns], widths, [[_plain(v) for v in values] for values in raw]))
     with tempfile.NamedTemporaryFile("wb", prefix="zhaoshang-companion-", suffix=".pickle", delete=False) as job:
         pickle.dump({"sheets": plain, "per_char": per_char}, job, protocol=pickle.HIGHEST_PROTOCOL)
-    process = subprocess.Popen([sys.executable, "-m", "zhaoshang.reports.companion", job.name, partial],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    return SourceWorkbook(path, Path(job.name), Path(partial), process)
+    partial = partial_file(path)
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "zhaoshang.reports.companion", job.name, partial],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        Path(job.name).unlink(missing_ok=True)
+        raise
+    return SourceWorkbook(path, Path(job.name), partial, process)
 
 
 def write_source_workbook(path: Path, sheets: Mapping[str, pd.DataFrame], widest: float = 60,
