@@ -13,7 +13,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from transforms.findings import column_letter
 from zhaoshang import contract
 from zhaoshang.blank import (
-    CSV_TEMPLATE_NAME, LAST_TEMPLATE_ROW, LISTS_SHEET, display_width, write_blank_templates,
+    CSV_TEMPLATE_NAME,
+    LAST_TEMPLATE_ROW,
+    LISTS_SHEET,
+    display_width,
+    write_blank_templates,
 )
 from zhaoshang.settings import Settings, load_settings
 

@@ -8,8 +8,8 @@ import hashlib
 import logging
 import socket
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from email import policy
 from email.header import decode_header, make_header
 from email.message import EmailMessage

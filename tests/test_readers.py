@@ -49,7 +49,7 @@ def test_gb18030_only_characters(tmp_path: Path) -> None:
 
 def test_utf8_is_tried_before_gb18030(tmp_path: Path) -> None:
     # these UTF-8 bytes also decode (wrongly) as GB18030; UTF-8 must win
-    data = "中文\n".encode("utf-8")
+    data = "中文\n".encode()
     assert data.decode("gb18030").startswith("涓")  # decodes "successfully" as mojibake
     assert read(tmp_path, "a.csv", data).sheets["CSV"].rows == [["中文"]]
 

@@ -16,7 +16,6 @@ from PIL import Image
 from zhaoshang.reports.common import chinese_font, write_source_workbook
 from zhaoshang.reports.grid_chart import COLOURS, DPI, HATCH, ROW_PX, WIDTH_PX, draw_grid, font_faces
 
-
 # ── the companion workbook ──
 
 def test_source_workbook_keeps_each_value_as_what_it_is(tmp_path: Path) -> None:

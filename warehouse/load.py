@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import repeat
-from typing import Union
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, Integer, Table, bindparam, delete, func, insert, select, text, update
@@ -97,7 +96,7 @@ def record_outcomes(engine: Engine, outcomes: Sequence[Outcome], run_id: str, no
     return list(outcomes)
 
 
-Version = Union[Outcome, tuple[int, dt.datetime]]  # a file of this batch, or (id, received_at) of a stored one
+Version = Outcome | tuple[int, dt.datetime]  # a file of this batch, or (id, received_at) of a stored one
 
 
 def _settle_versions(conn: Connection, batch: Sequence[Outcome]) -> list[tuple[Version, Version]]:

@@ -9,8 +9,8 @@ Expectations suites are generated from it, and a test keeps the reviewed suites 
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 ColumnType = Literal[

@@ -844,7 +844,7 @@ def library_cases() -> list[Case]:
     values = "".join(f"<td>{v}</td>" for v in library_row("KFQ2021-014", "李明远", "清洁能源和新型建材组"))
     html = ('<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel">'
             '<head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body>'
-            f"<table border=1><tr>{cells}</tr><tr>{values}</tr></table></body></html>").encode("utf-8")
+            f"<table border=1><tr>{cells}</tr><tr>{values}</tr></table></body></html>").encode()
     web = Case("html-disguised-as-xls", "项目库", "项目库导出（OA系统）.xls", html,
                _refused("文件是网页（HTML）格式的表格，只是扩展名像 Excel 文件，系统无法可靠读取。"),
                "an 'Excel export' of a web system: an HTML table saved as .xls")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-
 from transforms.findings import Finding
 from transforms.staging.workbook import StagedWorkbook
 

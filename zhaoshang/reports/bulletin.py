@@ -25,8 +25,14 @@ import pandas as pd
 from sqlalchemy import Engine, text
 
 from transforms.marts import bulletin as b
-from zhaoshang.reports.common import (MissingChineseFont, chinese_font, replace_atomically,  # noqa: F401 (re-exported)
-                                     start_source_workbook, typed_frame, visible_context)
+from zhaoshang.reports.common import (  # noqa: F401 (re-exported)
+    MissingChineseFont,
+    chinese_font,
+    replace_atomically,
+    start_source_workbook,
+    typed_frame,
+    visible_context,
+)
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "bulletin.docx"
@@ -225,7 +231,7 @@ def reach_table(m: MonthRows, rows: pd.DataFrame, regions: Sequence[str], trace:
         table.append(cells)
         own = contacts["group_code"] == code
         matched = patterns["enterprise"].isin(keys.loc[keys["group_code"] == code, "key_enterprise"])
-        hit = own & contacts["enterprise"].map(lambda e: any(p in e for p in patterns.loc[matched, "pattern"]))
+        hit = own & contacts["enterprise"].map(lambda e: any(p in e for p in patterns.loc[matched, "pattern"]))  # noqa: B023 — map() runs inside this iteration
         trace.add("表2及“各工作组工作情况”", f"{row['name']} 对接的重点企业", cells["key_enterprises"],
                   "企业名称包含 dim_key_enterprise.pattern 的对接记录，取其 enterprise（按首次对接顺序）",
                   fact_contact=hit, dim_key_enterprise=matched)
