@@ -13,7 +13,7 @@ def start_up() -> float:
     them) and Prefect's API (here its temporary local server, started by a trivial flow)."""
     from prefect import flow
 
-    from zhaoshang import validation
+    from zhaoshang.intake import validation
 
     started = time.perf_counter()
     validation.load_suite("weekly_progress")  # imports Great Expectations

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from zhaoshang import validation
-from zhaoshang.contract import WORKBOOKS
+from transforms.kinds import workbooks
+from zhaoshang.intake import validation
 from zhaoshang.settings import load_settings
 
 
@@ -27,7 +27,7 @@ def load_naive(files: list[Path], url: str) -> dict[str, float]:
     started = time.perf_counter()
     for path in files:
         sheets = pd.read_excel(path, sheet_name=None, engine="openpyxl")
-        spec = WORKBOOKS[path.parent.name]  # inbox/<kind>/<file>
+        spec = workbooks()[path.parent.name]  # inbox/<kind>/<file>
         main = max((s for s in spec.sheets if s.name in sheets), key=lambda s: len(sheets[s.name]))
         frame = sheets[main.name].rename(columns={c.header: c.field for c in main.columns})
         batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(

@@ -13,7 +13,10 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from zhaoshang.contract import LIBRARY, MONTHLY, PROCEDURES, WEEKLY
+from transforms.contract import PROCEDURES
+from transforms.kinds.library import CONTRACT as LIBRARY
+from transforms.kinds.monthly import CONTRACT as MONTHLY
+from transforms.kinds.weekly import CONTRACT as WEEKLY
 from zhaoshang.settings import TIMEZONE
 
 GROUPS = (("energy", "清洁能源和新型建材组"), ("equipment", "装备制造组"), ("corn", "玉米深加工组"))

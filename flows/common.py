@@ -11,7 +11,7 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine
 
 from warehouse.db import engine_for, upgrade
-from zhaoshang.ingest import PassSummary
+from zhaoshang.intake.ingest import PassSummary
 from zhaoshang.settings import Settings, load_settings
 
 

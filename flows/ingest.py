@@ -8,8 +8,9 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from flows.common import open_warehouse, publish_ingest_artifacts, settings_for
-from zhaoshang import inbox
-from zhaoshang import ingest as steps
+from zhaoshang.intake import dimensions, inbox, memory, notify
+from zhaoshang.intake import helper as sharing
+from zhaoshang.intake import ingest as steps
 
 
 @task(cache_policy=NO_CACHE)
@@ -21,7 +22,7 @@ def collect_waiting_files(files, settings, engine, seen):
 @task(cache_policy=NO_CACHE)
 def stage_files(batch, settings, helper):
     """Read and stage every file of the batch, sharing the work with the helper process."""
-    return steps.examine_all(batch, settings, helper)
+    return sharing.examine_all(batch, settings, helper)
 
 
 @task(cache_policy=NO_CACHE)
@@ -40,13 +41,13 @@ def store_files(examined, duplicates, settings, engine, run_id: str, clearing):
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def refresh_dimensions(settings, engine):
     """Sync groups, key enterprises and due dates from the zone configuration."""
-    steps.refresh_dimensions(settings, engine)
+    dimensions.refresh_dimensions(settings, engine)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=30)
 def mail_explanations(settings, engine, outcomes) -> int:
     """Mail each rejected file's explanation to its submitter (known from the roster)."""
-    return steps.notify_submitters(settings, engine, outcomes)
+    return notify.notify_submitters(settings, engine, outcomes)
 
 
 @flow(name="ingest", log_prints=False)
@@ -61,15 +62,15 @@ def ingest(config: str | None = None, root: str | None = None, warehouse_url: st
         waiting = steps.waiting_files(settings, settle_seconds)
         batches = steps.in_batches(waiting)
         outcomes = []
-        with (steps.helper_process(len(waiting)) as helper, inbox.clearing() as clearing,
-              steps.garbage_collected_between_batches() as collect_garbage):
+        with (sharing.helper_process(len(waiting)) as helper, inbox.clearing() as clearing,
+              memory.garbage_collected_between_batches() as collect_garbage):
             seen: set[str] = set()
             batch, duplicates = collect_waiting_files(quote(batches[0]), settings, engine, quote(seen))
             for number in range(1, len(batches) + 1):
                 staged, known_copies = stage_files(quote(batch), settings, quote(helper)), duplicates
                 if number < len(batches):  # read the next batch now: the helper stages it while this one is checked and stored
                     batch, duplicates = collect_waiting_files(quote(batches[number]), settings, engine, quote(seen))
-                    steps.look_ahead(helper, batch, settings)
+                    sharing.look_ahead(helper, batch, settings)
                 examined = check_files(quote(staged), settings, engine)
                 outcomes += store_files(quote(examined), quote(known_copies), settings, engine, str(flow_run.id or "local"),
                                         quote(clearing))

@@ -1,7 +1,7 @@
 """Scheduled entry points: the cron wakes them, China's working calendar decides whether they act.
 
 Cron cannot follow holidays and 调休 make-up days, so each deployment wakes at a fixed hour
-and these flows ask `transforms.marts.deadlines` whether today is the report day.
+and these flows ask `transforms.due` whether today is the report day.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 
 from flows.common import settings_for
-from transforms.marts.deadlines import digest_week_on, half_of_appraisal_on, month_of_bulletin_on
+from transforms.due import digest_week_on, half_of_appraisal_on, month_of_bulletin_on
 from zhaoshang.workcalendar import is_workday
 
 

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import openpyxl
 
-from zhaoshang.contract import LIBRARY, MONTHLY, REVIEW, WEEKLY
+from transforms.kinds.library import CONTRACT as LIBRARY
+from transforms.kinds.monthly import CONTRACT as MONTHLY
+from transforms.kinds.review import CONTRACT as REVIEW
+from transforms.kinds.weekly import CONTRACT as WEEKLY
 from zhaoshang.settings import TIMEZONE as SHANGHAI
 
 CONTACT_HEADERS = [c.header for c in MONTHLY.sheet("对接企业").columns]

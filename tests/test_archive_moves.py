@@ -15,8 +15,8 @@ from tests.test_ingest_flow import query, run_pass
 from tests.test_reliability import a_months_files, archive_matches_ledger, sha
 from warehouse import load
 from warehouse.db import engine_for, upgrade
-from zhaoshang import inbox
-from zhaoshang import ingest as steps
+from zhaoshang.intake import inbox
+from zhaoshang.intake import ingest as steps
 from zhaoshang.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("prefect_server")

@@ -17,7 +17,9 @@ from tests.conftest import TODAY, make_settings
 from tests.corpus.make_corpus import write_corpus
 from tests.test_ingest_flow import equipment_august, query, run_pass
 from warehouse.schema import FACT_TABLES
-from zhaoshang import ingest as steps
+from zhaoshang.intake import helper as sharing
+from zhaoshang.intake import ingest as steps
+from zhaoshang.intake import memory
 from zhaoshang.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
@@ -83,10 +85,10 @@ def test_small_batches_store_exactly_what_one_batch_stores(tmp_path, monkeypatch
     size = next(size for size in (5, 4, 3, 2, 1) if position % size == 0)
     monkeypatch.setattr(steps, "BATCH_FILES", size)
     if helper:
-        monkeypatch.setattr(steps, "PARALLEL_FROM", 1)
-        monkeypatch.setattr(steps, "CHUNK", 2)
+        monkeypatch.setattr(sharing, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(sharing, "CHUNK", 2)
     assert len(steps.in_batches(steps.waiting_files(parts))) == -(-files // size) > 10
-    with caplog.at_level(logging.INFO, logger="zhaoshang.ingest"):
+    with caplog.at_level(logging.INFO, logger="zhaoshang.intake.ingest"):
         summary_parts = run_pass(parts)
     if helper:  # the helper did start on later batches while earlier ones were stored
         assert any(r.getMessage().startswith("the helper had begun") for r in caplog.records)
@@ -134,7 +136,7 @@ def test_objects_a_host_program_froze_stay_frozen_after_a_pass() -> None:
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
-        with steps.garbage_collected_between_batches() as collect:
+        with memory.garbage_collected_between_batches() as collect:
             collect()
             assert gc.get_threshold()[2] == 1_000_000 and gc.get_freeze_count() == frozen
         assert gc.get_freeze_count() == frozen

@@ -10,9 +10,10 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from transforms import contract, kinds
 from transforms.findings import column_letter
-from zhaoshang import contract
-from zhaoshang.blank import (
+from transforms.kinds import monthly, weekly
+from zhaoshang.intake.forms import (
     CSV_TEMPLATE_NAME,
     LAST_TEMPLATE_ROW,
     LISTS_SHEET,
@@ -62,24 +63,24 @@ def validations_at(ws: Worksheet, ref: str) -> list:
 
 def test_every_kind_is_written(tmp_path: Path, written: list[Path]) -> None:
     names = sorted(p.name for p in written)
-    assert names == sorted([f"{wb.title}（模板）.xlsx" for wb in contract.WORKBOOKS.values()]
+    assert names == sorted([f"{wb.title}（模板）.xlsx" for wb in kinds.workbooks().values()]
                            + [CSV_TEMPLATE_NAME])
     assert "招商工作月报（模板）.xlsx" in names
     assert all(p.is_file() and p.parent == tmp_path / "templates" for p in written)
 
 
-@pytest.mark.parametrize("kind", list(contract.WORKBOOKS))
+@pytest.mark.parametrize("kind", list(kinds.workbooks()))
 def test_sheets_instructions_first_lists_hidden(kind: str, written: list[Path]) -> None:
-    wb_def = contract.WORKBOOKS[kind]
+    wb_def = kinds.workbooks()[kind]
     wb = load_workbook(next(p for p in written if p.name == f"{wb_def.title}（模板）.xlsx"))
     assert wb.sheetnames == [contract.INSTRUCTIONS_SHEET, *(s.name for s in wb_def.sheets), LISTS_SHEET]
     assert wb[LISTS_SHEET].sheet_state == "hidden"
     assert all(wb[s.name].sheet_state == "visible" for s in wb_def.sheets)
 
 
-@pytest.mark.parametrize("kind", list(contract.WORKBOOKS))
+@pytest.mark.parametrize("kind", list(kinds.workbooks()))
 def test_headers(kind: str, written: list[Path]) -> None:
-    wb_def = contract.WORKBOOKS[kind]
+    wb_def = kinds.workbooks()[kind]
     wb = load_workbook(next(p for p in written if p.name == f"{wb_def.title}（模板）.xlsx"))
     for sheet in wb_def.sheets:
         ws = wb[sheet.name]
@@ -104,10 +105,10 @@ def test_required_labels_carry_a_star(written: list[Path]) -> None:
     assert ws["I1"].value == "意向投资额（万元）"
 
 
-@pytest.mark.parametrize("kind", list(contract.WORKBOOKS))
+@pytest.mark.parametrize("kind", list(kinds.workbooks()))
 def test_every_enumerated_column_has_its_drop_down(kind: str, written: list[Path],
                                                   settings: Settings) -> None:
-    wb_def = contract.WORKBOOKS[kind]
+    wb_def = kinds.workbooks()[kind]
     wb = load_workbook(next(p for p in written if p.name == f"{wb_def.title}（模板）.xlsx"))
     for sheet in wb_def.sheets:
         ws = wb[sheet.name]
@@ -146,7 +147,7 @@ def test_region_group_and_roster_lists(written: list[Path], settings: Settings) 
 
 
 def test_instructions_sheet(written: list[Path], settings: Settings) -> None:
-    wb_def = contract.MONTHLY
+    wb_def = monthly.CONTRACT
     ws = load_workbook(next(p for p in written if p.name == "招商工作月报（模板）.xlsx"))[
         contract.INSTRUCTIONS_SHEET]
     texts = [c.value for c in ws["A"] if c.value]
@@ -181,7 +182,7 @@ def test_csv_template(tmp_path: Path, written: list[Path]) -> None:
     assert raw.startswith(b"\xef\xbb\xbf")
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    progress = next(s for s in contract.WEEKLY.sheets if s.name == "项目进展")
+    progress = next(s for s in weekly.CONTRACT.sheets if s.name == "项目进展")
     expected = [c.label for c in progress.columns] + ["包联人*", "报告周*"]
     assert rows == [expected]
 

@@ -74,7 +74,8 @@ def test_demo_runs_end_to_end_with_exact_figures(env: dict[str, str], tmp_path: 
         assert marts[key] == expected, key
     late_or_missing = db.execute("SELECT subject, period, status FROM mart_submission "
                                  "WHERE kind = '月报' AND status <> 'on_time' ORDER BY period, subject").fetchall()
-    assert late_or_missing == [("equipment", "2021-02", "missing"), ("corn", "2021-03", "late"),
+    # equipment's February report arrived but was rejected and never corrected: rejected, not missing (DESIGN §5)
+    assert late_or_missing == [("equipment", "2021-02", "rejected"), ("corn", "2021-03", "late"),
                                ("energy", "2021-04", "missing"), ("equipment", "2021-05", "late"),
                                ("energy", "2021-07", "late")]
     # the last demo week, computed independently from the generated weekly files
@@ -88,7 +89,8 @@ def test_demo_runs_end_to_end_with_exact_figures(env: dict[str, str], tmp_path: 
         ("KFQ2021-012", 0.0, 2830.0, "前期手续", 4, 1, 2), ("KFQ2021-013", 560.0, 11350.0, "设备安装", 9, 0, 0),
         ("KFQ2021-014", 1380.0, 68260.0, "设备安装", 8, 0, 0)]
     weekly = dict(db.execute("SELECT status, COUNT(*) FROM mart_submission WHERE kind = '周报' GROUP BY status"))
-    assert weekly == {"on_time": 72, "late": 4, "missing": 2}
+    # of the two weeks without an accepted report, one had a rejected (never corrected) file
+    assert weekly == {"on_time": 72, "late": 4, "missing": 1, "rejected": 1}
     # every rejected file has its explanation beside it, first sheet 错误汇总
     rejected = db.execute("SELECT stored_path, explanation_path FROM ingested_file WHERE status = 'rejected'").fetchall()
     assert len(rejected) == 7

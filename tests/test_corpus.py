@@ -230,7 +230,7 @@ def test_nothing_is_written_outside_the_root(corpus_pass: CorpusPass) -> None:
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from zhaoshang import readers
+from zhaoshang.intake import readers
 started = time.monotonic()
 result = readers.read_submission(Path(sys.argv[1]))
 print(json.dumps({"seconds": time.monotonic() - started, "type": type(result).__name__,
@@ -291,7 +291,7 @@ def _run_child(path: Path, tmp_path: Path) -> tuple[dict, float, float]:
 BOUNDED_PASS = """
 import json, sys, time
 from warehouse.db import engine_for, upgrade
-from zhaoshang import ingest as steps
+from zhaoshang.intake import ingest as steps
 from zhaoshang.settings import load_settings
 settings = load_settings({"ZHAOSHANG_ROOT": sys.argv[1], "ZHAOSHANG_WAREHOUSE_URL": sys.argv[2],
                           "ZHAOSHANG_TODAY": sys.argv[3]})

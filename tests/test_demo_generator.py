@@ -9,15 +9,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from python_calamine import CalamineWorkbook
 
-from zhaoshang import contract, gate
+from transforms import contract
+from transforms.kinds import library, monthly, review, weekly
 from zhaoshang.demo import DEMO_TODAY, write_demo_inbox
 from zhaoshang.demo.generate import plan_demo_year
 from zhaoshang.demo.weekly import WEEKS, plan_weeks
-from zhaoshang.inbox import list_inbox
+from zhaoshang.intake import gate
+from zhaoshang.intake.inbox import list_inbox
 from zhaoshang.settings import Settings, load_settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONTHLY_SHEETS = [s.name for s in contract.MONTHLY.sheets]
+MONTHLY_SHEETS = [s.name for s in monthly.CONTRACT.sheets]
 
 
 @pytest.fixture(scope="module")
@@ -125,16 +127,16 @@ def weekly_monday(path: Path) -> dt.date:
 
 
 def test_headers_follow_the_contract(settings: Settings) -> None:
-    library = rows(settings.inbox / "项目库" / "项目库_2021-06.xlsx", "项目库")
-    assert library[0] == [c.header for c in contract.LIBRARY.sheets[0].columns]
-    assert [r[0] for r in library[1:]] == [f"KFQ2021-{i:03d}" for i in range(1, 16)]
+    snapshot = rows(settings.inbox / "项目库" / "项目库_2021-06.xlsx", "项目库")
+    assert snapshot[0] == [c.header for c in library.CONTRACT.sheets[0].columns]
+    assert [r[0] for r in snapshot[1:]] == [f"KFQ2021-{i:03d}" for i in range(1, 16)]
     old = rows(settings.inbox / "月报" / "2021年02月_装备制造组_招商工作月报(旧模板).xlsx", "对接企业")
     header = next(r for r in old if "序号" in r)
     assert "对接方式" not in header and "企业名称" in header
 
 
-WEEKLY_SHEETS = [s.name for s in contract.WEEKLY.sheets]
-PROGRESS_HEADERS = [c.header for c in contract.WEEKLY.sheet("项目进展").columns]
+WEEKLY_SHEETS = [s.name for s in weekly.CONTRACT.sheets]
+PROGRESS_HEADERS = [c.header for c in weekly.CONTRACT.sheet("项目进展").columns]
 
 
 def test_weekly_workbooks_follow_the_contract(settings: Settings) -> None:
@@ -145,7 +147,7 @@ def test_weekly_workbooks_follow_the_contract(settings: Settings) -> None:
         names = CalamineWorkbook.from_path(str(path)).sheet_names
         assert names[:3] == WEEKLY_SHEETS[:3], path.name
         assert set(names[3:]) <= {"问题清单", contract.INSTRUCTIONS_SHEET}, path.name
-        for sheet in contract.WEEKLY.sheets[1:]:
+        for sheet in weekly.CONTRACT.sheets[1:]:
             if sheet.name in names:
                 header = next(r for r in rows(path, sheet.name) if "项目编号" in r)
                 assert header == [c.header for c in sheet.columns], (path.name, sheet.name)
@@ -155,7 +157,7 @@ def test_weekly_workbooks_follow_the_contract(settings: Settings) -> None:
         data = path.read_bytes()
         text = data.decode("utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else data.decode("gbk")
         header = text.splitlines()[0].split(",")
-        assert header == PROGRESS_HEADERS + [c.header for c in contract.WEEKLY_CSV_EXTRA], path.name
+        assert header == PROGRESS_HEADERS + [c.header for c in weekly.CSV_EXTRA_COLUMNS], path.name
     encodings = {p.name: p.read_bytes().startswith(b"\xef\xbb\xbf") for p in folder.glob("*.csv")}
     assert encodings == {"陈静_周报_0719.csv": True, "陈静_周报_0726.csv": False, "陈静_周报_0802.csv": False}
 
@@ -232,7 +234,7 @@ def test_review_scores_and_their_correction(settings: Settings) -> None:
     fixed = rows(folder / "2021年上半年述职评议得分（更正）.xlsx", "评议得分")
     assert CalamineWorkbook.from_path(str(folder / "2021年上半年述职评议得分.xlsx")).sheet_names == ["评议得分"]
     header_at = next(i for i, r in enumerate(fixed) if "姓名" in r)
-    assert fixed[header_at] == [c.header for c in contract.REVIEW.sheets[0].columns]
+    assert fixed[header_at] == [c.header for c in review.CONTRACT.sheets[0].columns]
     records = fixed[header_at + 1:]
     members = [p.name for p in settings.people_with("member")]
     assert len(records) == 4 * len(members) == 48

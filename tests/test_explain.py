@@ -12,9 +12,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from python_calamine import CalamineWorkbook
 
+from transforms.contract import ERROR_SUMMARY_SHEET
 from transforms.findings import Finding, file_error
-from zhaoshang.contract import ERROR_SUMMARY_SHEET
-from zhaoshang.explain import CELL_FILL, ROW_FILL, SUMMARY_HEADERS, write_explanation
+from zhaoshang.intake.explain import CELL_FILL, ROW_FILL, SUMMARY_HEADERS, write_explanation
 
 FORMULA_TAG = re.compile(rb"<(\w+:)?f[\s>/]")
 INJECTIONS = ('=HYPERLINK("http://evil.example","点我")', "+1", "-2", "@x", "=1+1", "#N/A")

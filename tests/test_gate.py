@@ -10,8 +10,8 @@ import pytest
 
 from tests.builders import LIBRARY_HEADERS, contact, expense, monthly, signing, workbook
 from tests.conftest import make_settings
-from zhaoshang import gate
-from zhaoshang.inbox import InboxFile
+from zhaoshang.intake import gate
+from zhaoshang.intake.inbox import InboxFile
 
 NO_SIGNINGS = pd.DataFrame(columns=["group_code", "month", "enterprise"])
 

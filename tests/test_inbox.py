@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from zhaoshang.inbox import readable_name, safe_name, stored_name
+from zhaoshang.intake.inbox import readable_name, safe_name, stored_name
 
 ARRIVED = dt.datetime(2021, 9, 3, 10, 0)
 

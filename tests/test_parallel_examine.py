@@ -10,8 +10,9 @@ import pytest
 
 from tests.conftest import make_settings
 from tests.corpus.make_corpus import write_corpus
-from zhaoshang import gate, ingest, readers
-from zhaoshang.gate import Examined
+from zhaoshang.intake import gate, ingest, readers
+from zhaoshang.intake import helper as sharing
+from zhaoshang.intake.gate import Examined
 
 
 def comparable(examined: Examined) -> tuple:
@@ -30,14 +31,14 @@ def comparable(examined: Examined) -> tuple:
 def test_two_processes_examine_exactly_like_one(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = make_settings(tmp_path / "share")
     cases = write_corpus(settings.inbox)
-    batch = [Examined(f, *gate.read_file(f)) for f in ingest.inbox.list_inbox(settings) if f.kind in ingest.SUPPORTED_KINDS]
+    batch = [Examined(f, *gate.read_file(f)) for f in ingest.waiting_files(settings)]
     assert len(batch) == sum(c.expect.status != "ignored" for c in cases)
 
-    alone = ingest.examine_all(batch, settings)
-    monkeypatch.setattr(ingest, "CHUNK", 7)
-    with ingest.helper_process(files=ingest.PARALLEL_FROM) as helper:
+    alone = sharing.examine_all(batch, settings)
+    monkeypatch.setattr(sharing, "CHUNK", 7)
+    with sharing.helper_process(files=sharing.PARALLEL_FROM) as helper:
         assert helper is not None
-        shared = ingest.examine_all(batch, settings, helper)
+        shared = sharing.examine_all(batch, settings, helper)
 
     assert [comparable(e) for e in shared] == [comparable(e) for e in alone]
     assert [e.data for e in shared] == [e.data for e in batch]  # the bytes stay with the pass that stores them

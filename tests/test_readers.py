@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from zhaoshang import readers
+from zhaoshang.intake import readers
 
 ROWS = [["企业名称", "所在地区"], ["中粮集团", "吉林"]]
 

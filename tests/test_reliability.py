@@ -99,7 +99,7 @@ def test_a_script_without_a_main_guard_finishes_its_pass_without_the_helper(sett
     # pass that was waiting for it (ten minutes, until the lock timed out)
     files = a_months_files(settings)
     script = tmp_path / "my_pass.py"
-    script.write_text("import zhaoshang.ingest\nzhaoshang.ingest.PARALLEL_FROM = 1  # a helper even for a few files\n"
+    script.write_text("import zhaoshang.intake.ingest\nzhaoshang.intake.helper.PARALLEL_FROM = 1  # a helper even for a few files\n"
                       "from flows.ingest import ingest\ningest()\n", encoding="utf-8")
     started = time.monotonic()
     done = subprocess.run([PYTHON, str(script)], cwd=PROJECT_DIR, env=child_env(settings), capture_output=True,
@@ -138,7 +138,7 @@ CRASHER = """
 import os, sys
 from zhaoshang.settings import load_settings
 from warehouse.db import engine_for, upgrade
-from zhaoshang import ingest as steps
+from zhaoshang.intake import ingest as steps
 settings = load_settings(); engine = engine_for(settings.warehouse_url); upgrade(engine)
 with steps.exclusive_pass(settings, engine):
     batch, duplicates = steps.collect(settings, engine)

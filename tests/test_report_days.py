@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from transforms.marts.deadlines import (
+from transforms.due import (
     appraisal_day,
     bulletin_day,
     digest_week_on,

@@ -33,7 +33,8 @@ def test_scores_load_and_a_corrected_file_replaces_the_first(settings: Settings)
                               "ON f.id = s.file_id WHERE f.status = 'loaded' ORDER BY s.person, s.rater")
     assert current == [("周丽娜", "林振华", 88.5), ("张海涛", "林振华", 92.0), ("张海涛", "韩卫东", 85.0)]
     assert query(settings, "SELECT original_name, status, subject, period FROM ingested_file ORDER BY id") == [
-        ("评议.xlsx", "superseded", "述职评议", "2021H1"), ("评议（更正）.xlsx", "loaded", "述职评议", "2021H1")]
+        # a review file's subject is the groups its rows name (DESIGN §3.4): the correction covers both
+        ("评议.xlsx", "superseded", "corn,energy", "2021H1"), ("评议（更正）.xlsx", "loaded", "corn,energy", "2021H1")]
 
 
 def test_review_rules_locate_each_error(settings: Settings) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from transforms.kinds import guess_kind
+from transforms.kinds.library import CONTRACT as LIBRARY
+from transforms.kinds.monthly import CONTRACT as MONTHLY
+from transforms.kinds.weekly import CONTRACT as WEEKLY
 from transforms.staging.sheets import stage_form, stage_table
-from transforms.staging.workbook import guess_kind, stage_workbook
-from zhaoshang.contract import LIBRARY, MONTHLY
+from transforms.staging.workbook import stage_workbook, wrong_kind_finding
 
 EXPENSES = MONTHLY.sheet("经费支出")
 HEADERS = [c.header for c in EXPENSES.columns]
@@ -60,9 +63,9 @@ def test_form_sheet_reads_label_value_pairs_anywhere() -> None:
 def test_wrong_folder_is_recognised_by_its_sheets() -> None:
     sheets = {"基本信息": [["包联人", "李明远"]], "项目进展": [["项目编号"]]}
     assert guess_kind(sheets) == "周报"
-    staged = stage_workbook(sheets, MONTHLY, CODES)
-    assert [f.message for f in staged.findings] == ["此文件看起来是“项目周报”，却放在了“月报”文件夹中。"]
-    assert staged.findings[0].fix == "请把它放入 inbox/周报/ 文件夹。"
+    finding = wrong_kind_finding(MONTHLY, WEEKLY)
+    assert finding.message == "此文件看起来是“项目周报”，却放在了“月报”文件夹中。"
+    assert finding.fix == "请把它放入 inbox/周报/ 文件夹。"
 
 
 def test_missing_sheet_is_a_file_level_error() -> None:

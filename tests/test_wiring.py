@@ -8,8 +8,8 @@ import json
 import yaml
 from prefect import Flow
 
+from zhaoshang.intake.validation import EXPECTATIONS_DIR, all_sheets, load_suite, suite_document
 from zhaoshang.settings import PROJECT_DIR
-from zhaoshang.validation import EXPECTATIONS_DIR, all_sheets, load_suite, suite_document
 
 
 def deployments() -> list[dict]:

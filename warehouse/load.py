@@ -18,6 +18,7 @@ from itertools import repeat
 import pandas as pd
 from sqlalchemy import Connection, Engine, Integer, Table, bindparam, delete, func, insert, select, text, update
 
+from transforms import kinds
 from transforms.findings import Finding
 from warehouse.schema import (
     dim_group,
@@ -27,8 +28,6 @@ from warehouse.schema import (
     metadata,
     submission_due,
 )
-
-VERSIONED_KINDS = ("月报", "周报", "述职评议")  # kinds where a newer file replaces an older one
 
 
 @dataclass
@@ -96,28 +95,37 @@ def record_outcomes(engine: Engine, outcomes: Sequence[Outcome], run_id: str, no
     return list(outcomes)
 
 
-Version = Outcome | tuple[int, dt.datetime]  # a file of this batch, or (id, received_at) of a stored one
+Version = Outcome | tuple[int, dt.datetime, str | None]  # a file of this batch, or (id, received_at, subject) of a stored one
 
 
 def _settle_versions(conn: Connection, batch: Sequence[Outcome]) -> list[tuple[Version, Version]]:
-    """Decide, in arrival order, which version of each submission is current: whichever arrived
-    later. Marks the batch's older versions superseded; returns (older, newer) pairs to link."""
-    versioned = [o for o in batch if o.status == "loaded" and o.kind in VERSIONED_KINDS]
-    current: dict[tuple, Version] = dict(_current_versions(conn, versioned))
+    """Decide, in arrival order, which versions of each submission are current: a later version
+    replaces an earlier one when its kind says so (the same subject, for most kinds). Marks the
+    batch's replaced versions superseded; returns (older, newer) pairs to link."""
+    versioned = [o for o in batch if o.status == "loaded" and kinds.kind_named(o.kind).versioned]
+    current: dict[tuple, list[Version]] = {}
+    for key, version in _current_versions(conn, versioned):
+        current.setdefault(key, []).append(version)
     replaced: list[tuple[Version, Version]] = []
     for outcome in versioned:
-        key = (outcome.kind, outcome.subject, outcome.period)
-        holder = current.get(key)
-        if holder is not None and _arrival(holder) > outcome.received_at:
+        kind = kinds.kind_named(outcome.kind)
+        holders = current.setdefault((outcome.kind, outcome.period), [])
+        newer = [h for h in holders if _arrival(h) > outcome.received_at and kind.replaces(outcome.subject, _subject(h))]
+        if newer:
             outcome.status = "superseded"  # a late-copied older version: history only
-            replaced.append((outcome, holder))
+            replaced.append((outcome, newer[0]))
             continue
-        if holder is not None:
+        for holder in [h for h in holders if kind.replaces(_subject(h), outcome.subject)]:
             if isinstance(holder, Outcome):
                 holder.status = "superseded"
             replaced.append((holder, outcome))
-        current[key] = outcome
+            holders.remove(holder)
+        holders.append(outcome)
     return replaced
+
+
+def _subject(version: Version) -> str | None:
+    return version.subject if isinstance(version, Outcome) else version[2]
 
 
 def _arrival(version: Version) -> dt.datetime:
@@ -128,26 +136,30 @@ def _version_id(version: Version) -> int:
     return version.file_id if isinstance(version, Outcome) else version[0]
 
 
-def _current_versions(conn: Connection, versioned: Sequence[Outcome]) -> Iterator[tuple[tuple, tuple[int, dt.datetime]]]:
-    """(kind, subject, period) → (id, received_at) of the stored current version of each submission
-    the batch brings a version of, locked against a racing pass."""
-    keys = {(o.kind, o.subject, o.period) for o in versioned}
-    periods = sorted({period for _, _, period in keys if period is not None})
-    subjects = sorted({subject for _, subject, _ in keys if subject is not None})
-    columns = (ingested_file.c.id, ingested_file.c.received_at, ingested_file.c.kind, ingested_file.c.subject,
-               ingested_file.c.period)
-    for start in range(0, len(periods), 500):
-        # written to match the partial index of current versions (ux_ingested_file_current), so that the
-        # lookup does not read the whole ledger however much history it holds
-        query = select(*columns).where(ingested_file.c.status == "loaded", ingested_file.c.kind != "项目库",
-                                       ingested_file.c.kind.in_(VERSIONED_KINDS),
-                                       ingested_file.c.subject.in_(subjects),
-                                       ingested_file.c.period.in_(periods[start:start + 500]))
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        for file_id, received_at, kind, subject, period in conn.execute(query):
-            if (kind, subject, period) in keys:
-                yield (kind, subject, period), (file_id, received_at)
+def _current_versions(conn: Connection, versioned: Sequence[Outcome]) -> Iterator[tuple[tuple, tuple[int, dt.datetime, str | None]]]:
+    """(kind, period) → (id, received_at, subject) of the stored current versions of the submissions
+    the batch brings a version of, locked against a racing pass. Kinds whose versions replace by
+    subject are looked up by subject too (a weekly report's cadre), through the partial index of
+    current versions (ux_ingested_file_current), so the lookup does not read the whole ledger."""
+    by_kind: dict[str, list[Outcome]] = {}
+    for outcome in versioned:
+        by_kind.setdefault(outcome.kind, []).append(outcome)
+    columns = (ingested_file.c.id, ingested_file.c.received_at, ingested_file.c.subject, ingested_file.c.period)
+    for name, outcomes in by_kind.items():
+        periods = sorted({o.period for o in outcomes if o.period is not None})
+        by_subject = type(kinds.kind_named(name)).replaces is kinds.Kind.replaces
+        subjects = sorted({o.subject for o in outcomes if o.subject is not None})
+        wanted = {(o.subject, o.period) for o in outcomes}
+        for start in range(0, len(periods), 500):
+            query = select(*columns).where(ingested_file.c.status == "loaded", ingested_file.c.kind == name,
+                                           ingested_file.c.period.in_(periods[start:start + 500]))
+            if by_subject:
+                query = query.where(ingested_file.c.subject.in_(subjects))
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update()
+            for file_id, received_at, subject, period in conn.execute(query):
+                if not by_subject or (subject, period) in wanted:
+                    yield (name, period), (file_id, received_at, subject)
 
 
 def _retire_stored_versions(conn: Connection, replaced: Sequence[tuple[Version, Version]]) -> None:

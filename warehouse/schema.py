@@ -10,6 +10,7 @@ Amounts: 万元 as NUMERIC(18,4), 元 as NUMERIC(18,2).
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -75,6 +76,13 @@ Index(
     "ux_ingested_file_current", ingested_file.c.kind, ingested_file.c.subject, ingested_file.c.period, unique=True,
     sqlite_where=text("status = 'loaded' AND kind <> '项目库'"),
     postgresql_where=text("status = 'loaded' AND kind <> '项目库'"),
+)
+# When each submission was first rejected (mart_submission tells 已报送被退回 from 未报送 by it).
+Index(
+    "ix_ingested_file_rejected", ingested_file.c.kind, ingested_file.c.subject, ingested_file.c.period,
+    ingested_file.c.received_at,
+    sqlite_where=text("status = 'rejected'"),
+    postgresql_where=text("status = 'rejected'"),
 )
 # When each submission was first accepted (mart_submission looks every due report up here).
 Index(
@@ -179,6 +187,7 @@ weekly_report = Table(
     Column("cadre", Text, nullable=False),
     Column("week_start", Date, nullable=False),  # the Monday of the reported week
     Column("filed_on", Date),
+    Column("procedures_reported", Boolean),  # False: no 手续办理 sheet (a CSV report), its figures are unknown
 )
 
 fact_project_week = Table(

@@ -71,7 +71,7 @@ FROM submission_due d
 LEFT JOIN accepted a ON a.kind = d.kind AND a.subject = d.subject AND a.period = d.period
 """
 
-V1 = {"mart_group_month": MART_GROUP_MONTH_V1, "mart_submission": MART_SUBMISSION_V1}
+INITIAL_VIEWS = {"mart_group_month": MART_GROUP_MONTH_V1, "mart_submission": MART_SUBMISSION_V1}
 
 # migration 0005: the same rows, each due submission looked up in the ledger's index instead of
 # grouping the whole ledger first (which a history of a million ledger rows made take seconds)
@@ -95,7 +95,7 @@ FROM (
 ) due
 """
 
-V5 = {"mart_submission": MART_SUBMISSION_V2}
+SUBMISSION_INDEX_VIEWS = {"mart_submission": MART_SUBMISSION_V2}
 
 # ── weekly project reports (migration 0002) ──────────────────────────────────
 
@@ -162,7 +162,7 @@ FROM ranked
 WHERE latest = 1
 """
 
-V2 = {"mart_project_week": MART_PROJECT_WEEK_V1, "mart_problem": MART_PROBLEM_V1}
+WEEKLY_VIEWS = {"mart_project_week": MART_PROJECT_WEEK_V1, "mart_problem": MART_PROBLEM_V1}
 
 # migration 0006: the same rows, each row's procedure and problem counts looked up through the
 # facts' file_id index instead of grouping every procedure and problem of the history first, so a
@@ -190,7 +190,7 @@ FROM fact_project_week p
 JOIN ingested_file f ON f.id = p.file_id AND f.status = 'loaded'
 """
 
-V6 = {"mart_project_week": MART_PROJECT_WEEK_V2}
+PROJECT_WEEK_INDEX_VIEWS = {"mart_project_week": MART_PROJECT_WEEK_V2}
 
 # ── half-year appraisal (migration 0004) ─────────────────────────────────────
 
@@ -218,4 +218,82 @@ SELECT person,
 FROM person_half_score
 """
 
-V4 = {"mart_person_half": MART_PERSON_HALF_V1}
+APPRAISAL_VIEWS = {"mart_person_half": MART_PERSON_HALF_V1}
+
+# ── migration 0007: the words people act on (DESIGN §3.4, §4, §5) ────────────
+
+# status `rejected`: something arrived, but every version so far was rejected — never "missing"
+MART_SUBMISSION_V3 = """
+CREATE VIEW mart_submission AS
+SELECT kind,
+       subject,
+       period,
+       CASE WHEN received_at IS NOT NULL AND received_at <= due_at THEN 'on_time'
+            WHEN received_at IS NOT NULL THEN 'late'
+            WHEN rejected_at IS NOT NULL THEN 'rejected'
+            ELSE 'missing' END AS status,
+       received_at,
+       due_at,
+       rejected_at
+FROM (
+    SELECT d.kind, d.subject, d.period, d.due_at,
+           (SELECT MIN(f.received_at)
+            FROM ingested_file f
+            WHERE f.kind = d.kind AND f.subject = d.subject AND f.period = d.period
+              AND f.status IN ('loaded', 'superseded')) AS received_at,
+           (SELECT MIN(f.received_at)
+            FROM ingested_file f
+            WHERE f.kind = d.kind AND f.subject = d.subject AND f.period = d.period
+              AND f.status = 'rejected') AS rejected_at
+    FROM submission_due d
+) due
+"""
+
+# unknown is not zero: a week reported without a 手续办理 sheet (a CSV weekly report) has NULL
+# procedure figures, not 0
+MART_PROJECT_WEEK_V3 = """
+CREATE VIEW mart_project_week AS
+SELECT p.project_code,
+       p.week_start,
+       ROUND(p.invest_week_wan, 4) AS invest_week_wan,
+       ROUND(p.invest_cum_wan, 4) AS invest_cum_wan,
+       p.stage,
+       CASE WHEN w.procedures_reported THEN
+       (SELECT COUNT(*) FROM fact_procedure_week q
+        WHERE q.file_id = p.file_id AND q.project_code = p.project_code AND q.status = '已办结') END AS procedures_done,
+       CASE WHEN w.procedures_reported THEN
+       (SELECT COUNT(*) FROM fact_procedure_week q
+        WHERE q.file_id = p.file_id AND q.project_code = p.project_code AND q.planned_on IS NOT NULL
+          AND q.planned_on < q.week_end AND q.status NOT IN ('已办结', '不涉及')) END AS procedures_overdue,
+       (SELECT COUNT(*) FROM fact_problem_week r
+        WHERE r.file_id = p.file_id AND r.project_code = p.project_code AND r.status <> '已解决') AS open_problems,
+       p.project_name,
+       p.cadre,
+       ROUND(p.planned_wan, 4) AS planned_wan,
+       p.leader,
+       p.file_id
+FROM fact_project_week p
+JOIN ingested_file f ON f.id = p.file_id AND f.status = 'loaded'
+LEFT JOIN weekly_report w ON w.file_id = p.file_id
+"""
+
+# one row per review score that counts: from the latest current file covering the person's group
+# for the half (several files per half-year combine per group, DESIGN §3.4); of two current files
+# scoring the same person by the same rater, the later one counts
+CURRENT_REVIEW_SCORE_V1 = """
+CREATE VIEW current_review_score AS
+SELECT r.half, r.person, r.group_code, r.rater, r.score, r.comment, r.file_id, r.sheet_row
+FROM fact_review_score r
+JOIN ingested_file f ON f.id = r.file_id AND f.status = 'loaded'
+WHERE NOT EXISTS (
+    SELECT 1
+    FROM fact_review_score later
+    JOIN ingested_file g ON g.id = later.file_id AND g.status = 'loaded'
+    WHERE later.half = r.half
+      AND (later.group_code = r.group_code OR (later.person = r.person AND later.rater = r.rater))
+      AND (g.received_at > f.received_at OR (g.received_at = f.received_at AND g.id > f.id))
+)
+"""
+
+STATUS_WORDS_VIEWS = {"mart_submission": MART_SUBMISSION_V3, "mart_project_week": MART_PROJECT_WEEK_V3,
+                      "current_review_score": CURRENT_REVIEW_SCORE_V1}

@@ -72,7 +72,7 @@ def ingest(
 @app.command()
 def templates(out: Path = typer.Option(Path("templates-blank"), "--out", help="Folder to write the blank workbooks to.")) -> None:
     """Write blank workbooks for every submission kind, with 填报说明 and drop-down lists."""
-    from zhaoshang.blank import write_blank_templates
+    from zhaoshang.intake.forms import write_blank_templates
     from zhaoshang.settings import load_settings
 
     for path in write_blank_templates(out, load_settings()):
@@ -82,7 +82,7 @@ def templates(out: Path = typer.Option(Path("templates-blank"), "--out", help="F
 @app.command()
 def suites() -> None:
     """Regenerate the Great Expectations suites in expectations/ from the contract (review the diff)."""
-    from zhaoshang.validation import write_suites
+    from zhaoshang.intake.validation import write_suites
 
     for path in write_suites():
         console.print(f"wrote {path}")

@@ -12,13 +12,11 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from transforms.marts.deadlines import monthly_deadline, weekly_deadline
-from transforms.marts.reminders import cadres_owing, groups_owing, reminders_due
+from transforms import kinds
 from warehouse.schema import ingested_file
 from zhaoshang.delivery.mail import queue_mail
-from zhaoshang.ingest import library_snapshots
+from zhaoshang.intake.dimensions import library_snapshots
 from zhaoshang.settings import Settings
-from zhaoshang.workcalendar import is_workday
 
 
 @dataclass(frozen=True)
@@ -49,29 +47,24 @@ def accepted_submissions(engine: Engine) -> pd.DataFrame:
 def reminders_for(settings: Settings, engine: Engine, now: dt.datetime,
                   due: list[tuple[str, str, str]] | None = None) -> list[Reminder]:
     """Every reminder `now` calls for (or the given (kind, period, stage) list), one per person who owes."""
-    d = settings.deadlines
-    due = reminders_due(now, d.monthly_day, d.weekly_weekday, d.weekly_hour, is_workday) if due is None else due
-    accepted, out = accepted_submissions(engine), []
-    for kind, period, stage in due:
-        if kind == "月报":
-            deadline = monthly_deadline(period, d.monthly_day, is_workday)
-            for code in groups_owing([g.code for g in settings.groups], accepted, period):
-                out += [Reminder(kind, period, stage, code, p.name, p.email, deadline)
-                        for p in settings.people_with("secretary") if p.group == code and p.email]
-        else:
-            week = dt.date.fromisoformat(period)
-            deadline = weekly_deadline(week, d.weekly_weekday, d.weekly_hour, is_workday)
-            for cadre in cadres_owing(library_snapshots(engine), accepted, week):
-                person = settings.person_by_name.get(cadre)
-                if person and person.email:
-                    out.append(Reminder(kind, period, stage, cadre, cadre, person.email, deadline))
+    calendar = settings.calendar()
+    if due is None:
+        due = [(name, *stage) for name, kind in kinds.KINDS.items() if (stage := kind.reminder_stage(now, calendar))]
+    accepted, snapshots, roster, out = accepted_submissions(engine), None, settings.roster(), []
+    for name, period, stage in due:
+        kind = kinds.kind_named(name)
+        if snapshots is None:
+            snapshots = library_snapshots(engine)
+        got = set(accepted.loc[(accepted["kind"] == name) & (accepted["period"] == period), "subject"])
+        deadline = kind.deadline(period, calendar)
+        for subject in kind.owing(period, calendar, snapshots, got):
+            out += [Reminder(name, period, stage, subject, p.name, p.email, deadline) for p in kind.reminded(subject, roster)]
     return out
 
 
 def reminder_text(settings: Settings, r: Reminder) -> tuple[str, list[str]]:
     """Subject and paragraphs of a reminder, in the office's words."""
-    what = (f"{r.period[:4]}年{int(r.period[5:7])}月招商工作月报" if r.kind == "月报"
-            else f"{r.period}所在周的项目周报")
+    what = kinds.kind_named(r.kind).period_label(r.period)
     when = f"{r.deadline.month}月{r.deadline.day}日{r.deadline:%H:%M}"
     folder = f"共享文件夹 inbox/{r.kind}/"
     if r.stage == "before":

@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, field_validator
 
+from transforms import kinds
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_DIR / "config" / "zhaoshang.toml"
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 
-# The shared-folder layout of DESIGN §2; inbox sub-folders are the workbook kinds.
-INBOX_KINDS = ("月报", "周报", "项目库", "述职评议")
 
 
 class MissingSecret(RuntimeError):
@@ -55,7 +55,7 @@ class Zone(BaseModel):
     committee: str = "管理委员会"
     office: str = "投资促进局"
     reporting_start: str = "2021-01"
-    weekly_start: str = "2021-06-07"
+    weekly_start: str = ""  # 周报制起始周 (a Monday); empty: the week of the earliest weekly report received
     key_regions: list[str] = []
 
 
@@ -157,7 +157,7 @@ class Settings(BaseModel):
 
     def ensure_layout(self) -> None:
         """Create the shared-folder layout if it is not there yet."""
-        for kind in INBOX_KINDS:
+        for kind in kinds.KINDS:  # DESIGN §2: one inbox folder per submission kind
             (self.inbox / kind).mkdir(parents=True, exist_ok=True)
         for folder in (self.archive, self.rejected, self.reports, self.outbox, self.state_dir):
             folder.mkdir(parents=True, exist_ok=True)
@@ -180,6 +180,19 @@ class Settings(BaseModel):
     @cached_property
     def person_by_name(self) -> dict[str, Person]:
         return {p.name: p for p in self.people}
+
+    def calendar(self) -> kinds.Calendar:
+        """The dates and deadlines that decide what is due, as the kinds take them."""
+        from zhaoshang.workcalendar import is_workday
+
+        start = self.zone.weekly_start
+        return kinds.Calendar(tuple(g.code for g in self.groups), self.zone.reporting_start,
+                              dt.date.fromisoformat(start) if start else None, self.deadlines.monthly_day,
+                              self.deadlines.weekly_weekday, self.deadlines.weekly_hour, is_workday)
+
+    def roster(self) -> list[kinds.Person]:
+        """The roster as the kinds take it."""
+        return [kinds.Person(p.name, p.group, tuple(p.roles), p.email) for p in self.people]
 
     def people_with(self, role: str) -> list[Person]:
         """Roster members holding `role`, in roster order."""

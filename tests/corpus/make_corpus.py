@@ -30,7 +30,11 @@ from pathlib import Path
 import openpyxl
 import xlwt
 
-from zhaoshang.contract import LIBRARY, MONTHLY, REVIEW, WEEKLY, WEEKLY_CSV_EXTRA
+from transforms.kinds.library import CONTRACT as LIBRARY
+from transforms.kinds.monthly import CONTRACT as MONTHLY
+from transforms.kinds.review import CONTRACT as REVIEW
+from transforms.kinds.weekly import CONTRACT as WEEKLY
+from transforms.kinds.weekly import CSV_EXTRA_COLUMNS as WEEKLY_CSV_EXTRA
 from zhaoshang.settings import TIMEZONE
 
 CONTACT_HEADERS = [c.header for c in MONTHLY.sheet("对接企业").columns]
@@ -332,12 +336,12 @@ def library_row(code: str, cadre: str, group: str) -> list[object]:
 
 def blank_template_with(kind_sheets: dict[str, list[list[object]]], workbook_kind: str) -> bytes:
     """The pipeline's own blank template, filled in: 填报说明 first, the hidden 下拉选项 list sheet."""
-    from zhaoshang.blank import build_template
-    from zhaoshang.contract import WORKBOOKS
+    from transforms.kinds import workbooks
+    from zhaoshang.intake.forms import build_template
     from zhaoshang.settings import load_settings
 
     settings = load_settings({"ZHAOSHANG_ROOT": "/nonexistent-corpus-root"})
-    book = build_template(WORKBOOKS[workbook_kind], settings)
+    book = build_template(workbooks()[workbook_kind], settings)
     for name, rows in kind_sheets.items():
         ws = book[name]
         for r, row in enumerate(rows, start=1):

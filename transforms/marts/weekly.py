@@ -24,10 +24,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from transforms.contract import BUILD_STAGES, PROCEDURES
+from transforms.due import ACTIVE_PROJECT_STATUSES
 from transforms.marts.bulletin import number_text, percent_text
-from transforms.marts.deadlines import ACTIVE_PROJECT_STATUSES
 from transforms.staging.normalise import clean_name
-from zhaoshang.contract import BUILD_STAGES, PROCEDURES
 
 DONE, NOT_APPLICABLE, RESOLVED = "已办结", "不涉及", "已解决"
 CLOSED = (DONE, NOT_APPLICABLE)

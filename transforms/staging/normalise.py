@@ -12,7 +12,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NamedTuple
 
-from zhaoshang.contract import ABROAD, PROVINCES
+from transforms.contract import ABROAD, PROVINCES
 
 
 class Problem(NamedTuple):

@@ -18,14 +18,11 @@ from functools import cached_property
 
 import pandas as pd
 
+from transforms.contract import TOTAL_ROW_MARKERS, Column, Sheet, header_key
 from transforms.findings import Finding
 from transforms.staging import normalise as n
-from zhaoshang.contract import TOTAL_ROW_MARKERS, Column, Sheet, header_key
 
 HEADER_SEARCH_ROWS = 15
-FORM_LABELS = ("项目", "内容")
-
-
 @dataclass
 class StagedSheet:
     """A sheet after staging: typed records, problems found, rows skipped and why."""

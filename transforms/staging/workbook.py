@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
+from transforms.contract import INSTRUCTIONS_SHEET, Workbook, header_key
 from transforms.findings import Finding, file_error
 from transforms.staging import normalise as n
 from transforms.staging.sheets import StagedSheet, header_row, stage_form, stage_table
-from zhaoshang.contract import INSTRUCTIONS_SHEET, WEEKLY_CSV_EXTRA, WORKBOOKS, Workbook, header_key
 
 Rows = Sequence[Sequence[object]]
-
-# Sheet names that only one kind of workbook has: how a misplaced file is recognised.
-_SIGNATURE_SHEETS = {"对接企业": "月报", "签约项目": "月报", "经费支出": "月报", "项目进展": "周报",
-                     "手续办理": "周报", "问题清单": "周报", "项目库": "项目库", "评议得分": "述职评议"}
-
 
 @dataclass
 class StagedWorkbook:
@@ -43,27 +38,8 @@ def sheet_lookup(sheets: Mapping[str, Rows]) -> dict[str, str]:
     return {header_key(name): name for name in sheets}
 
 
-def guess_kind(sheets: Mapping[str, Rows]) -> str | None:
-    """Which kind of workbook these sheets look like, by their signature sheet names or headers."""
-    for name in sheets:
-        kind = _SIGNATURE_SHEETS.get(header_key(name))
-        if kind:
-            return kind
-    for rows in sheets.values():
-        keys = {header_key(v) for row in rows[:HEADER_PEEK] for v in row}
-        for kind, workbook in WORKBOOKS.items():
-            table = next((s for s in workbook.sheets if s.layout == "table"), None)
-            if table and sum(header_key(c.header) in keys for c in table.columns if c.required) >= 3:
-                return kind
-    return None
-
-
-HEADER_PEEK = 15
-
-
-def wrong_kind_finding(expected: Workbook, found_kind: str) -> Finding:
+def wrong_kind_finding(expected: Workbook, found: Workbook) -> Finding:
     """The file sits in the wrong inbox folder: say what it looks like and where it belongs."""
-    found = WORKBOOKS[found_kind]
     return file_error(
         f"此文件看起来是“{found.title}”，却放在了“{expected.kind}”文件夹中。",
         f"请把它放入 inbox/{found.kind}/ 文件夹。",
@@ -80,10 +56,6 @@ def stage_workbook(sheets: Mapping[str, Rows], spec: Workbook, group_codes: dict
     under another name (a copy such as 对接企业（8月）) is refused too.
     """
     staged = StagedWorkbook(kind=spec.kind)
-    guessed = guess_kind(sheets)
-    if guessed and guessed != spec.kind:
-        staged.findings.append(wrong_kind_finding(spec, guessed))
-        return staged
     lookup = sheet_lookup(sheets)
     used: set[str] = set()
     for sheet in spec.sheets:
@@ -136,28 +108,7 @@ def _rows_with_content(rows: Rows) -> int:
     return sum(1 for row in rows if not all(n.is_blank(v) for v in row))
 
 
-def stage_weekly_csv(rows: Rows, group_codes: dict[str, str]) -> StagedWorkbook:
-    """A CSV weekly report: the 项目进展 columns plus 包联人 and 报告周 on every row.
-
-    Staged into the same shape as a workbook: 项目进展 from the rows, and 基本信息 from
-    the first record's 包联人/报告周 (every row must agree; see rules.weekly).
-    """
-    spec = WORKBOOKS["周报"]
-    progress = spec.sheet("项目进展")
-    wide = replace(progress, columns=progress.columns + WEEKLY_CSV_EXTRA)
-    staged = StagedWorkbook(kind="周报")
-    table = stage_table(progress.name, rows, wide, group_codes)
-    staged.sheets[progress.name] = table
-    if not table.record_count or "cadre" not in table.columns or "week" not in table.columns:
-        staged.findings.append(file_error(
-            "CSV 周报缺少“包联人”或“报告周”列，或没有任何数据行。",
-            "请使用“项目周报（CSV模板）”，每行都填写包联人和报告周。"))
-        return staged
-    first = {k: values[0] for k, values in table.columns.items()}
-    basic = StagedSheet(name=progress.name, layout_is_table=False, columns={
-        "_row": [0], "cadre": [first["cadre"]], "week": [first["week"]], "filed_on": [None]})
-    basic.positions = {"cadre": (int(first["_row"]), table.positions["cadre"]),
-                       "week": (int(first["_row"]), table.positions["week"])}
-    basic.unreadable = {(0, f) for r, f in table.unreadable if r == int(first["_row"]) and f in ("cadre", "week")}
-    staged.sheets["基本信息"] = basic
-    return staged
+def basic_info(staged: StagedWorkbook) -> dict[str, object]:
+    """The 基本信息 fields of a staged workbook as a plain dict (empty if the sheet is missing)."""
+    basic = staged.sheets.get("基本信息")
+    return basic.first_record() if basic is not None else {}

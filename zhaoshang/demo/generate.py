@@ -34,7 +34,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from zhaoshang import contract
+from transforms import contract
+from transforms.kinds import library, monthly, weekly
 from zhaoshang.settings import TIMEZONE, Group, Settings
 from zhaoshang.workcalendar import is_workday
 
@@ -587,7 +588,7 @@ def received_on_time(rng: random.Random, month: int) -> dt.datetime:
 
 def monthly_filename(report: MonthReport, suffix: str = "") -> str:
     """`2021年08月_装备制造组_招商工作月报.xlsx` and its variants."""
-    return f"{YEAR}年{report.month:02d}月_{report.team.group.name}_{contract.MONTHLY.title}{suffix}.xlsx"
+    return f"{YEAR}年{report.month:02d}月_{report.team.group.name}_{monthly.CONTRACT.title}{suffix}.xlsx"
 
 
 def files_of(report: MonthReport, seed: int) -> list[Submission]:
@@ -750,19 +751,19 @@ def monthly_workbook(sub: Submission) -> Workbook:
     report, style = sub.report, sub.style
     wb = Workbook()
     wb.remove(wb.active)
-    basic = contract.MONTHLY.sheets[0]
+    basic = monthly.CONTRACT.sheets[0]
     write_form(wb.create_sheet(basic.name), basic, {
         "group_code": report.team.group.name, "month": render_month(report.month, style.month_style),
         "reporter": with_override(style, basic.name, 0, "reporter", report.team.reporter),
         "phone": report.team.phone,
         "filed_on": render_date(sub.received.date(), style.date_style),
     })
-    for sheet in contract.MONTHLY.sheets[1:]:
+    for sheet in monthly.CONTRACT.sheets[1:]:
         title = f"{report.team.group.name}{YEAR}年{report.month}月{SHEET_TITLES[sheet.name]}"
         titles = [title, SHEET_UNITS[sheet.name]][: style.title_rows]
         write_table(wb.create_sheet(sheet.name), sheet, report.records(sheet.name), style, titles)
     if style.instructions:
-        write_instructions(wb, contract.MONTHLY)
+        write_instructions(wb, monthly.CONTRACT)
     return wb
 
 
@@ -770,7 +771,7 @@ def library_workbook(rows: list[Row]) -> Workbook:
     """The project-library snapshot: a clean table, header in row 1."""
     wb = Workbook()
     wb.remove(wb.active)
-    sheet = contract.LIBRARY.sheets[0]
+    sheet = library.CONTRACT.sheets[0]
     write_table(wb.create_sheet(sheet.name), sheet, rows, FileStyle(), [])
     return wb
 
@@ -806,7 +807,7 @@ def misplaced_weekly_workbook(cadre: str, library: list[Row]) -> Workbook:
     progress, procedures = weekly_rows(projects)
     wb = Workbook()
     wb.remove(wb.active)
-    basic, progress_sheet, procedure_sheet = contract.WEEKLY.sheets[:3]
+    basic, progress_sheet, procedure_sheet = weekly.CONTRACT.sheets[:3]
     write_form(wb.create_sheet(basic.name), basic,
                {"cadre": cadre, "week": MISPLACED_WEEK, "filed_on": MISPLACED_WEEKLY_RECEIVED.date()})
     write_table(wb.create_sheet(progress_sheet.name), progress_sheet, progress, FileStyle(), [])
@@ -848,7 +849,7 @@ def write_not_a_workbook(folder: Path) -> Path:
 
 def write_demo_inbox(settings: Settings, seed: int = 2021) -> list[Path]:
     """Fill settings.inbox/<kind>/ with the demo year; return the files written."""
-    monthly_dir, library_dir = settings.inbox / contract.MONTHLY.kind, settings.inbox / contract.LIBRARY.kind
+    monthly_dir, library_dir = settings.inbox / monthly.CONTRACT.kind, settings.inbox / library.CONTRACT.kind
     monthly_dir.mkdir(parents=True, exist_ok=True)
     library_dir.mkdir(parents=True, exist_ok=True)
     year = plan_demo_year(settings, seed)

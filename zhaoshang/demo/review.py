@@ -15,7 +15,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from zhaoshang import contract
+from transforms.kinds import review
 from zhaoshang.demo.generate import FileStyle, Row, save_stable, write_table
 from zhaoshang.settings import Settings
 
@@ -82,7 +82,7 @@ def review_workbook(file: ReviewFile, settings: Settings) -> Workbook:
     """The 评议得分 sheet under a title row."""
     wb = Workbook()
     wb.remove(wb.active)
-    sheet = contract.REVIEW.sheets[0]
+    sheet = review.CONTRACT.sheets[0]
     title = f"{settings.zone.office}{HALF_WRITTEN}招商人员述职评议得分汇总表"
     rows = [{**r, "score": int(r["score"]) if float(r["score"]).is_integer() else r["score"]} for r in file.rows]
     write_table(wb.create_sheet(sheet.name), sheet, rows, FileStyle(), [title])
@@ -91,7 +91,7 @@ def review_workbook(file: ReviewFile, settings: Settings) -> Workbook:
 
 def write_review(settings: Settings, seed: int) -> list[Path]:
     """Write the 2021H1 review-scores files into settings.inbox/述职评议/; return the paths."""
-    folder = settings.inbox / contract.REVIEW.kind
+    folder = settings.inbox / review.CONTRACT.kind
     folder.mkdir(parents=True, exist_ok=True)
     office = next((p.name for p in settings.people_with("office")), "投资促进局")
     return [save_stable(review_workbook(f, settings), folder / f.filename, office, f.received)

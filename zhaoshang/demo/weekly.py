@@ -23,7 +23,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from zhaoshang import contract
+from transforms.kinds import weekly
 from zhaoshang.demo.generate import (
     FileStyle,
     Override,
@@ -600,7 +600,7 @@ def weekly_workbook(file: WeeklyFile) -> Workbook:
                       overrides=file.overrides)
     wb = Workbook()
     wb.remove(wb.active)
-    basic, progress, procedures, problems = contract.WEEKLY.sheets
+    basic, progress, procedures, problems = weekly.CONTRACT.sheets
     filed_on = file.received.date()
     write_form(wb.create_sheet(basic.name), basic, {
         "cadre": report.cadre, "week": week_value(habits, report.monday),
@@ -613,7 +613,7 @@ def weekly_workbook(file: WeeklyFile) -> Workbook:
     if report.problems or habits.problems_sheet == "always":
         write_table(wb.create_sheet(problems.name), problems, report.problems, style, [])
     if habits.instructions:
-        write_instructions(wb, contract.WEEKLY)
+        write_instructions(wb, weekly.CONTRACT)
     return wb
 
 
@@ -630,7 +630,7 @@ def csv_value(value: object) -> str:
 
 def weekly_csv(file: WeeklyFile) -> bytes:
     """The CSV variant: the 项目进展 columns plus 包联人 and 报告周 on every row."""
-    columns = contract.WEEKLY.sheet("项目进展").columns + contract.WEEKLY_CSV_EXTRA
+    columns = weekly.CONTRACT.sheet("项目进展").columns + weekly.CSV_EXTRA_COLUMNS
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.header for c in columns])
@@ -642,7 +642,7 @@ def weekly_csv(file: WeeklyFile) -> bytes:
 
 def write_weekly(settings: Settings, library: list[Row], seed: int) -> list[Path]:
     """Write every weekly report of the scenario into settings.inbox/周报/; return the paths."""
-    folder = settings.inbox / contract.WEEKLY.kind
+    folder = settings.inbox / weekly.CONTRACT.kind
     folder.mkdir(parents=True, exist_ok=True)
     leaders = [p.name for p in settings.people_with("leader")]
     written = []

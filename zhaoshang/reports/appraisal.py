@@ -50,8 +50,7 @@ QUERIES: dict[str, str] = {
         "JOIN ingested_file f ON f.id = e.file_id AND f.status = 'loaded'\n"
         "WHERE e.spent_on >= :year_first AND e.spent_on <= :last\nORDER BY e.spent_on, e.file_id, e.sheet_row"),
     "reviews": (
-        "SELECT r.half, r.person, r.group_code, r.rater, r.score, r.file_id, r.sheet_row\nFROM fact_review_score r\n"
-        "JOIN ingested_file f ON f.id = r.file_id AND f.status = 'loaded'\n"
+        "SELECT r.half, r.person, r.group_code, r.rater, r.score, r.file_id, r.sheet_row\nFROM current_review_score r\n"
         "WHERE r.half = :half\nORDER BY r.person, r.rater"),
     "weeks": (
         "SELECT p.project_code, p.project_name, p.week_start, p.stage, p.cadre, p.file_id, p.sheet_row\n"

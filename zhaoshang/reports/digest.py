@@ -22,9 +22,9 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, text
 
+from transforms.due import library_as_of
 from transforms.marts import weekly as w
 from transforms.marts.bulletin import date_label, number_text, percent_text
-from transforms.marts.deadlines import library_as_of
 from zhaoshang.reports.common import chinese_font, replace_atomically, start_source_workbook, typed_frame, visible_context
 from zhaoshang.reports.grid_chart import draw_grid, font_faces
 from zhaoshang.settings import PROJECT_DIR, Settings

@@ -8,7 +8,7 @@ Create Date: 2026-11-27
 from alembic import op
 import sqlalchemy as sa
 
-from warehouse.views import V1 as VIEWS
+from warehouse.views import INITIAL_VIEWS as VIEWS
 
 
 revision = '0001'

@@ -8,7 +8,7 @@ Create Date: 2026-11-27
 from alembic import op
 import sqlalchemy as sa
 
-from warehouse.views import V2 as VIEWS
+from warehouse.views import WEEKLY_VIEWS as VIEWS
 
 
 revision = '0002'

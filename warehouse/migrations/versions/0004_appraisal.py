@@ -8,7 +8,7 @@ Create Date: 2026-11-28
 from alembic import op
 import sqlalchemy as sa
 
-from warehouse.views import V4 as VIEWS
+from warehouse.views import APPRAISAL_VIEWS as VIEWS
 
 
 revision = '0004'

@@ -8,7 +8,7 @@ Create Date: 2026-11-27
 import sqlalchemy as sa
 from alembic import op
 
-from warehouse.views import MART_SUBMISSION_V1, V5 as VIEWS
+from warehouse.views import MART_SUBMISSION_V1, SUBMISSION_INDEX_VIEWS as VIEWS
 
 revision = '0005'
 down_revision = '0004'

@@ -7,7 +7,7 @@ Create Date: 2026-11-27
 
 from alembic import op
 
-from warehouse.views import MART_PROJECT_WEEK_V1, V6 as VIEWS
+from warehouse.views import MART_PROJECT_WEEK_V1, PROJECT_WEEK_INDEX_VIEWS as VIEWS
 
 revision = '0006'
 down_revision = '0005'

@@ -463,7 +463,7 @@ _XLS_CHILD = """
 import pickle, resource, sys
 limit = int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-from zhaoshang.readers import _read_with_calamine
+from zhaoshang.intake.readers import _read_with_calamine
 result = _read_with_calamine(sys.stdin.buffer.read(), "xls")
 sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 """
@@ -471,7 +471,7 @@ sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
 def _read_xls_bounded(data: bytes) -> RawWorkbook | ReadFailure:
     """Parse a legacy .xls in a child interpreter with a memory cap and a time-out."""
-    package_root = str(Path(__file__).resolve().parents[1])
+    package_root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p))
     try:
         done = subprocess.run([sys.executable, "-c", _XLS_CHILD, str(XLS_MEMORY_BYTES)], input=data,

@@ -41,12 +41,12 @@ def monthly_deadline(month: str, day: int, is_workday: IsWorkday) -> dt.datetime
     return dt.datetime.combine(due_day, dt.time(23, 59, 59))
 
 
-def monthly_reports_due(groups: Sequence[str], start_month: str, now: dt.datetime, day: int,
+def monthly_reports_due(kind: str, groups: Sequence[str], start_month: str, now: dt.datetime, day: int,
                         is_workday: IsWorkday) -> pd.DataFrame:
     """One row per group and month from `start_month` whose deadline has passed by `now`."""
     last = f"{now.year:04d}-{now.month:02d}"
     rows = [
-        ("月报", group, month, deadline)
+        (kind, group, month, deadline)
         for month in months_between(start_month, last)
         if (deadline := monthly_deadline(month, day, is_workday)) < now
         for group in groups
@@ -63,6 +63,19 @@ def weekly_deadline(week_start: dt.date, weekday: int, hour: int, is_workday: Is
     return dt.datetime.combine(due_day, dt.time(hour, 0))
 
 
+def weeks_before_library(first_week: dt.date, snapshots: pd.DataFrame) -> list[dt.date]:
+    """The weeks (Mondays) from `first_week` that ended before the first library snapshot arrived:
+    the weeks whose dues the earliest snapshot stands in for (DESIGN §5)."""
+    if snapshots.empty:
+        return []
+    first = pd.to_datetime(snapshots["snapshot_at"]).min()
+    week, weeks = first_week - dt.timedelta(days=first_week.weekday()), []
+    while pd.Timestamp(week + dt.timedelta(days=7)) < first:
+        weeks.append(week)
+        week += dt.timedelta(days=7)
+    return weeks
+
+
 def library_as_of(snapshots: pd.DataFrame, moment: dt.datetime) -> pd.DataFrame:
     """The project library as it stood at `moment`: the latest snapshot received by then (empty before the first)."""
     earlier = snapshots[pd.to_datetime(snapshots["snapshot_at"]) <= moment]
@@ -71,13 +84,15 @@ def library_as_of(snapshots: pd.DataFrame, moment: dt.datetime) -> pd.DataFrame:
     return earlier[pd.to_datetime(earlier["snapshot_at"]) == pd.to_datetime(earlier["snapshot_at"]).max()]
 
 
-def weekly_reports_due(snapshots: pd.DataFrame, first_week: dt.date, now: dt.datetime, weekday: int, hour: int,
-                       is_workday: IsWorkday) -> pd.DataFrame:
-    """One row per liaison cadre and week whose deadline has passed by `now`.
+def weekly_reports_due(kind: str, snapshots: pd.DataFrame, first_week: dt.date, now: dt.datetime, weekday: int,
+                       hour: int, is_workday: IsWorkday) -> pd.DataFrame:
+    """One row per liaison cadre and week from `first_week` whose deadline has passed by `now`.
 
     A cadre owes a week's report when, in the library as it stood at the end of that week,
-    they are 包联人 of at least one project that is 已签约 or 在建.
-    `snapshots`: snapshot_at, project_code, cadre, status (every snapshot's rows).
+    they are 包联人 of at least one project that is 已签约 or 在建. For weeks before the first
+    snapshot arrived, the earliest snapshot stands in (DESIGN §5): the office usually starts the
+    library after weekly reporting has begun. `snapshots`: snapshot_at, project_code, cadre,
+    status (every snapshot's rows).
     """
     taken = pd.to_datetime(snapshots["snapshot_at"])
     active = snapshots["status"].isin(ACTIVE_PROJECT_STATUSES)
@@ -86,8 +101,8 @@ def weekly_reports_due(snapshots: pd.DataFrame, first_week: dt.date, now: dt.dat
     rows, week = [], first_week - dt.timedelta(days=first_week.weekday())
     while (deadline := weekly_deadline(week, weekday, hour, is_workday)) < now:
         latest = bisect.bisect_right(moments, pd.Timestamp(week + dt.timedelta(days=7)))  # the library at the week's end
-        cadres = owing[moments[latest - 1]] if latest else []
-        rows += [("周报", cadre, week.isoformat(), deadline) for cadre in cadres]
+        cadres = owing[moments[max(latest, 1) - 1]] if moments else []
+        rows += [(kind, cadre, week.isoformat(), deadline) for cadre in cadres]
         week += dt.timedelta(days=7)
     return pd.DataFrame(rows, columns=DUE_COLUMNS)
 

@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import os
 import re
-import shutil
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,7 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhaoshang.settings import INBOX_KINDS, TIMEZONE, Settings
+from transforms import kinds
+from zhaoshang.settings import TIMEZONE, Settings
 
 MAX_NAME_CHARS = 120
 # Linux allows 255 bytes per name and a Chinese character takes 3 in UTF-8: the stored name
@@ -67,7 +67,7 @@ def list_inbox(settings: Settings, settle_seconds: float = 0) -> list[InboxFile]
 
     now = dt.datetime.now().timestamp()
     found = []
-    for kind in INBOX_KINDS:
+    for kind in kinds.KINDS:
         folder = settings.inbox / kind
         if not folder.is_dir():
             continue
@@ -258,9 +258,3 @@ def remove_from_inbox(path: Path) -> None:
 def relative(settings: Settings, path: Path) -> str:
     """A path relative to the root, as stored in the ledger."""
     return path.relative_to(settings.root).as_posix()
-
-
-def move_aside(settings: Settings, source: Path, destination: Path) -> None:
-    """Move a file within the root (used for explanations written to a temp name)."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(source), str(inside_root(settings, destination)))

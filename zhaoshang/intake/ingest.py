@@ -17,39 +17,29 @@ hashes the pass has seen.
 
 from __future__ import annotations
 
-import datetime as dt
-import gc
 import logging
 import multiprocessing
-import os
-from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 from filelock import FileLock
 from sqlalchemy import Engine, func, select, text
 
-from transforms.marts.deadlines import monthly_reports_due, weekly_reports_due
-from transforms.marts.dimensions import group_rows, key_enterprise_patterns
+from transforms import kinds
 from warehouse import load
-from warehouse.schema import FACT_TABLES, fact_project_week, fact_signing, ingested_file, project_snapshot
-from zhaoshang import gate, inbox
-from zhaoshang.explain import write_explanation
-from zhaoshang.gate import Examined
+from warehouse.schema import FACT_TABLES, fact_project_week, fact_review_score, fact_signing, ingested_file, project_snapshot
+from zhaoshang.intake import gate, inbox
+from zhaoshang.intake.explain import write_explanation
+from zhaoshang.intake.gate import Examined
+from zhaoshang.intake.helper import Helper, archive_destination, examine_all
 from zhaoshang.settings import Settings
-from zhaoshang.workcalendar import is_workday
 
 log = logging.getLogger(__name__)
-PARALLEL_FROM = 300  # files: below this a second process costs more (about 1 s to start) than it saves
-CHUNK = 100  # files per piece of work shared between the two processes (progress is logged per piece)
 BATCH_FILES = 4000  # files stored per transaction: bounds a pass's memory (~40 KB a file) whatever the backlog
 FEW = 500  # projects or groups: up to this many, the cross-file rules read only theirs from the warehouse
-SUPPORTED_KINDS = ("月报", "项目库", "周报", "述职评议")
 PG_INGEST_LOCK = 727002
 
 
@@ -108,33 +98,9 @@ def exclusive_pass(settings: Settings, engine: Engine, timeout: float = 600) -> 
                 conn.commit()
 
 
-@contextmanager
-def garbage_collected_between_batches() -> Iterator[Callable[[], None]]:
-    """Python's full garbage collections, during a pass, only when the caller says a batch is done.
-
-    A full collection walks every live object. Left to itself, Python ran five during a zone-year
-    pass, each longer than the last (0.3–0.5 s, with the staged batch alive); this process also
-    feeds the helper, so the helper waited too. Here the objects alive before the pass (modules,
-    suites, Prefect) are frozen out of collections, automatic full collections are held off, and
-    the function yielded collects between batches, when a stored batch's objects are garbage
-    (0.1–0.2 s). Young objects are still collected as usual; everything is restored afterwards
-    (objects a host program froze itself are left frozen, and then nothing more is frozen).
-    """
-    thresholds, freezing = gc.get_threshold(), gc.get_freeze_count() == 0
-    if freezing:
-        gc.freeze()
-    gc.set_threshold(thresholds[0], thresholds[1], 1_000_000)
-    try:
-        yield gc.collect
-    finally:
-        gc.set_threshold(*thresholds)
-        if freezing:
-            gc.unfreeze()
-
-
 def waiting_files(settings: Settings, settle_seconds: float = 0) -> list[inbox.InboxFile]:
     """The files waiting in the inbox folders the pass reads, oldest first."""
-    return [f for f in inbox.list_inbox(settings, settle_seconds) if f.kind in SUPPORTED_KINDS]
+    return [f for f in inbox.list_inbox(settings, settle_seconds) if f.kind in kinds.KINDS]
 
 
 def in_batches(files: Sequence[inbox.InboxFile], size: int | None = None) -> list[list[inbox.InboxFile]]:
@@ -192,159 +158,6 @@ def judge(examined: list[Examined], settings: Settings, engine: Engine) -> list[
     return examined
 
 
-class Helper:
-    """The second process of a pass, which reads and stages files beside the storing process,
-    and the work it was given ahead: the next batch, started while this one is stored."""
-
-    def __init__(self) -> None:
-        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        self.usable = True
-        self.ahead: tuple[tuple[str, ...], list[Future]] | None = None
-
-    def submit(self, chunk: Sequence[Examined], codes: dict[str, str], settings: Settings) -> Future | None:
-        """Send a chunk to the helper (only the bytes and names go); None if the helper is gone."""
-        if not self.usable:
-            return None
-        try:
-            return self.pool.submit(_examine_chunk, [(e.file, e.data, e.sha) for e in chunk], codes, settings)
-        except (BrokenProcessPool, RuntimeError) as error:  # e.g. started from a script without a main guard
-            log.warning("helper process unavailable (%s); examining here", error)
-            self.usable = False
-            return None
-
-    def start_on(self, batch: Sequence[Examined], settings: Settings) -> None:
-        """Give the helper the whole of the next batch now; examine_all() takes back what it has not begun."""
-        codes = gate.group_codes(settings)
-        futures = [self.submit(chunk, codes, settings) for chunk in chunks_of(batch)]
-        if None in futures:  # the helper broke on the way: examine_all() will do the batch here
-            for future in futures:
-                if future is not None:
-                    future.cancel()
-            return
-        self.ahead = (tuple(e.sha for e in batch), futures)
-
-    def begun(self, batch: Sequence[Examined]) -> dict[Future, int]:
-        """The chunks of `batch` the helper has begun or finished (chunk index by future); the rest are
-        called back, to be shared again."""
-        ahead, self.ahead = self.ahead, None
-        if ahead is None or ahead[0] != tuple(e.sha for e in batch):
-            for future in ahead[1] if ahead else ():
-                future.cancel()
-            return {}
-        return {future: index for index, future in enumerate(ahead[1]) if not future.cancel()}
-
-
-@contextmanager
-def helper_process(files: int) -> Iterator[Helper | None]:
-    """A helper for a pass big enough to repay its start-up (about 1 s); it is asked to start at
-    once, so it gets ready while the first batch is read from disk, and it serves every batch."""
-    if files < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        yield None
-        return
-    helper = Helper()
-    helper.pool.submit(_ready)
-    try:
-        yield helper
-    finally:
-        helper.pool.shutdown(wait=False, cancel_futures=True)  # the idle process exits on its own meanwhile
-
-
-def _ready() -> None:
-    """Nothing: importing this module is what readies the helper process."""
-
-
-def look_ahead(helper: Helper | None, batch: Sequence[Examined], settings: Settings) -> None:
-    """Let the helper start on the next batch while this process stores the current one."""
-    if helper is not None and batch:
-        helper.start_on(batch, settings)
-
-
-def chunks_of(batch: Sequence[Examined]) -> list[list[Examined]]:
-    """The pieces a batch is shared out in."""
-    return [list(batch[start:start + CHUNK]) for start in range(0, len(batch), CHUNK)]
-
-
-def examine_all(batch: Sequence[Examined], settings: Settings, helper: Helper | None = None) -> list[Examined]:
-    """Read and stage every file of the batch, in order, sharing the work with `helper` if given.
-
-    The batch is cut into chunks. Chunks the helper began ahead are waited for; of the rest,
-    the helper is kept two chunks ahead and this process takes the next one itself meanwhile,
-    so both cores stay busy whatever either one's pace. Reading and staging is CPU work on
-    bytes already in memory; the bytes stay here, and the promise that a file is stored whole
-    or not at all stays with this process's single transaction. If the helper breaks, its
-    chunks are done here.
-    """
-    codes = gate.group_codes(settings)
-    if helper is None:
-        return [examine_one(e.file, e.data, e.sha, codes, settings) for e in batch]
-    chunks = chunks_of(batch)
-    done: list[list[Examined] | None] = [None] * len(chunks)
-    sent = helper.begun(batch)
-    if sent:
-        log.info("the helper had begun %d of %d chunks of this batch ahead", len(sent), len(chunks))
-    todo = deque(index for index in range(len(chunks)) if index not in sent.values())
-    reported = 0
-
-    def here(index: int) -> None:
-        done[index] = [examine_one(e.file, e.data, e.sha, codes, settings) for e in chunks[index]]
-
-    while todo or sent:
-        for future in [f for f in sent if f.done()]:
-            index = sent.pop(future)
-            try:
-                done[index] = _rejoined(future.result(), chunks[index])
-            except BrokenProcessPool as error:
-                log.warning("helper process stopped (%s); examining its files here", error)
-                helper.usable = False
-                here(index)
-        # top the helper up before taking a chunk here, or it would finish its two and wait for this one
-        while todo and len(sent) < 2 and (future := helper.submit(chunks[todo[0]], codes, settings)):
-            sent[future] = todo.popleft()
-        if todo:
-            here(todo.popleft())
-        elif sent:
-            wait(sent, return_when=FIRST_COMPLETED)
-        finished = sum(len(c) for c in done if c is not None)
-        if finished * 10 // len(batch) > reported:  # progress in tenths
-            reported = finished * 10 // len(batch)
-            log.info("examined %d of %d files", finished, len(batch))
-    return [examined for chunk in done for examined in chunk]
-
-
-def examine_one(file: inbox.InboxFile, data: bytes, sha: str, codes: dict[str, str], settings: Settings) -> Examined:
-    """Read and stage one file. A file that passes staging is given its place in the archive (it
-    moves there once stored) and lets go of its cells as read (only a refused file's explanation
-    needs them)."""
-    examined = gate.examine(file, data, sha, codes)
-    if examined.accepted:
-        examined.archived = archive_destination(settings, examined)
-        examined.raw = None
-    return examined
-
-
-def _examine_chunk(files: list[tuple[inbox.InboxFile, bytes, str]], codes: dict[str, str],
-                   settings: Settings) -> list[Examined]:
-    """Examine files in the helper process; the bytes are not sent back."""
-    done = [examine_one(file, data, sha, codes, settings) for file, data, sha in files]
-    for examined in done:
-        examined.data = b""
-    return done
-
-
-def _rejoined(examined: list[Examined], sent: list[Examined]) -> list[Examined]:
-    """The helper's results with the bytes that stayed here put back."""
-    for result, original in zip(examined, sent, strict=True):
-        result.data = original.data
-    return examined
-
-
-def archive_destination(settings: Settings, examined: Examined) -> Path:
-    """Where an accepted file's original is kept: archive/<kind>/<period>/<arrival_hash_name>."""
-    file = examined.file
-    _, period = gate.describe_period(examined.staged, file.received_at)
-    return inbox.archive_path(settings, file.kind, period, inbox.stored_name(file.name, file.received_at, examined.sha))
-
-
 def known_facts(engine: Engine, batch: Sequence[Examined] = ()) -> gate.Known:
     """What the cross-file rules compare against: current signings, library codes, weekly cumulative figures.
 
@@ -366,8 +179,15 @@ def known_facts(engine: Engine, batch: Sequence[Examined] = ()) -> gate.Known:
     # a batch that names no project (or no group) has nothing to compare: no query at all
     # (an empty IN list would make SQLite read the whole ledger)
     ask_projects, ask_groups = not batch or bool(projects), not batch or bool(groups)
+    halves = sorted(mentioned(batch, "half"))
+    reviews = (select(fact_review_score.c.half, fact_review_score.c.person, fact_review_score.c.rater,
+                      ingested_file.c.original_name)
+               .join(ingested_file, ingested_file.c.id == fact_review_score.c.file_id)
+               .where(current, fact_review_score.c.half.in_(halves)))
     with engine.connect() as conn:
         return gate.Known(
+            current_reviews=pd.DataFrame(conn.execute(reviews).all() if halves else [],
+                                         columns=["half", "person", "rater", "original_name"]),
             signings=pd.DataFrame(conn.execute(signings).all() if ask_groups else [],
                                   columns=["group_code", "month", "enterprise"]),
             project_codes=set(conn.execute(codes).scalars()) if ask_projects else set(),
@@ -391,14 +211,16 @@ def outcome_of(examined: Examined, settings: Settings) -> load.Outcome:
         received_at=file.received_at, stored_path="", subject=subject, period=period,
         rows_read=staged.rows_read if staged else 0, rows_skipped=staged.rows_skipped if staged else 0,
         findings=gate.in_reading_order(examined.findings, file.kind), skipped=gate.skipped_rows(staged),
-        submitter=gate.submissions.submitter(staged),
+        submitter=kinds.kind_named(file.kind).submitter(staged) if staged else None,
     )
     if examined.accepted:  # the original moves to the archive once the batch is stored
         examined.archived = examined.archived or archive_destination(settings, examined)
         outcome.stored_path = inbox.relative(settings, examined.archived)
-        outcome.facts = gate.submissions.fact_columns(staged)
-        outcome.stamp = gate.submissions.fact_stamp(staged, file.received_at)
-        outcome.header = gate.submissions.report_header(staged)
+        kind = kinds.kind_named(file.kind)
+        outcome.facts = {table: staged.sheets[sheet].columns for sheet, table in kind.facts.items() if sheet in staged.sheets}
+        outcome.stamp = kind.stamp(staged, file.received_at)
+        header = kind.header(staged)
+        outcome.header = (kind.header_table, header) if kind.header_table and header is not None else None
         return outcome
     destination = inbox.rejected_path(settings, file.kind, inbox.stored_name(file.name, file.received_at, examined.sha))
     inbox.place_copy(examined.data, destination, file.received_at)
@@ -442,68 +264,6 @@ def store(examined: Sequence[Examined], duplicates: Sequence[tuple[inbox.InboxFi
     for outcome in outcomes:
         outcome.let_go_of_rows()
     return outcomes
-
-
-def rejection_mail(settings: Settings, outcome: load.Outcome) -> tuple[list[str], str, list[str]] | None:
-    """(recipients, subject, paragraphs) telling the submitter why their file came back, if we know them."""
-    person = settings.person_by_name.get(outcome.submitter or "")
-    office = [p.email for p in settings.people_with("office") if p.email]
-    to = [person.email] if person and person.email else ([] if outcome.kind in ("月报", "周报") else office)
-    if not to:
-        return None
-    errors = [f for f in outcome.findings if f.severity == "error"]
-    shown = [f"{i}. {f.describe()}" + (f"（{f.fix}）" if f.fix else "") for i, f in enumerate(errors[:10], 1)]
-    more = [f"……另有 {len(errors) - 10} 处问题，详见附件。"] if len(errors) > 10 else []
-    greeting = f"{person.name}同志：" if person else "您好："
-    return to, f"【退回】{outcome.original_name} 未通过校验，请修改后重新报送", [
-        greeting,
-        f"您于 {outcome.received_at:%Y年%m月%d日 %H:%M} 报送的《{outcome.original_name}》有 {len(errors)} 处问题，未能入库：",
-        *shown, *more,
-        "附件是您的文件副本：问题单元格已标红并附批注，首页“错误汇总”列出了每处问题和修改方法。"
-        f"请修改后重新放入共享文件夹 inbox/{outcome.kind}/。",
-        settings.zone.office,
-    ]
-
-
-def notify_submitters(settings: Settings, engine: Engine, outcomes: Sequence[load.Outcome]) -> int:
-    """Mail every rejected file's explanation to its submitter (once per file content); returns how many."""
-    from zhaoshang.delivery.mail import deliver_pending, queue_mail
-
-    office = [p.email for p in settings.people_with("office") if p.email]
-    sent = 0
-    for outcome in outcomes:
-        mail = rejection_mail(settings, outcome) if outcome.status == "rejected" else None
-        if mail is None or not outcome.explanation_path:
-            continue
-        to, subject, paragraphs = mail
-        queue_mail(settings, engine, key=f"rejected:{outcome.sha256}", to=to, cc=office, subject=subject,
-                   paragraphs=paragraphs, attachments=[settings.root / outcome.explanation_path])
-        sent += 1
-    if sent:
-        deliver_pending(settings, engine)
-    return sent
-
-
-def refresh_dimensions(settings: Settings, engine: Engine) -> bool:
-    """Sync groups, key-enterprise patterns and what was due from the configuration (and the
-    project library); True when they changed and were rewritten."""
-    groups = group_rows([(g.code, g.name, g.budget_yuan) for g in settings.groups])
-    names = [name for g in settings.groups for name in g.key_enterprises]
-    monthly = monthly_reports_due([g.code for g in settings.groups], settings.zone.reporting_start,
-                                  settings.now(), settings.deadlines.monthly_day, is_workday)
-    weekly = weekly_reports_due(library_snapshots(engine), dt.date.fromisoformat(settings.zone.weekly_start),
-                                settings.now(), settings.deadlines.weekly_weekday, settings.deadlines.weekly_hour,
-                                is_workday)
-    due = pd.concat([monthly, weekly], ignore_index=True)
-    return load.replace_dimensions(engine, groups, key_enterprise_patterns(names, settings.aliases), due)
-
-
-def library_snapshots(engine: Engine) -> pd.DataFrame:
-    """Every project-library snapshot's rows: snapshot_at, project_code, cadre, status."""
-    columns = [project_snapshot.c.snapshot_at, project_snapshot.c.project_code, project_snapshot.c.cadre,
-               project_snapshot.c.status]
-    with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(select(*columns)).all(), columns=[c.name for c in columns])
 
 
 def table_counts(engine: Engine) -> dict[str, int]:

@@ -20,10 +20,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from transforms import contract, kinds
+from transforms.contract import Column, Sheet
 from transforms.findings import column_letter
-from zhaoshang import contract
-from zhaoshang.contract import Column, Sheet
-from zhaoshang.explain import write_text
+from transforms.kinds import weekly
+from zhaoshang.intake.explain import write_text
 from zhaoshang.settings import Settings
 
 LISTS_SHEET = "下拉选项"
@@ -32,7 +33,7 @@ FORM_HEADERS = ("项目", "内容")
 INSTRUCTION_HEADERS = ("工作表", "列名", "是否必填", "填写要求")
 INSTRUCTION_WIDTHS = (14, 24, 10, 70)
 HEADER_FILL = "DDEBF7"
-CSV_TEMPLATE_NAME = "项目周报（CSV模板）.csv"
+CSV_TEMPLATE_NAME = f"{weekly.CONTRACT.title}（CSV模板）.csv"
 
 # Column formats so Excel keeps what staff type: text stays text (项目编号 "001",
 # a month "2021-08" not turned into a date), dates show as dates.
@@ -238,16 +239,17 @@ def build_template(wb_def: contract.Workbook, settings: Settings) -> Workbook:
     return wb
 
 
-def csv_headers() -> list[str]:
-    """Header line of the CSV weekly report: 项目进展 columns plus 包联人, 报告周."""
-    progress = next(s for s in contract.WEEKLY.sheets if s.name == "项目进展")
-    return [c.label for c in (*progress.columns, *contract.WEEKLY_CSV_EXTRA)]
+def csv_headers(kind: kinds.Kind = weekly.KIND) -> list[str]:
+    """Header line of a kind's CSV form: its CSV sheet's columns plus the extra ones (a weekly
+    report's 项目进展 columns plus 包联人, 报告周)."""
+    sheet = kind.contract.sheet(kind.csv_sheet)
+    return [c.label for c in (*sheet.columns, *kind.csv_extra_columns)]
 
 
-def write_csv_template(path: Path) -> Path:
-    """The CSV weekly report template: one header line, UTF-8 with BOM so Excel reads Chinese."""
+def write_csv_template(path: Path, kind: kinds.Kind = weekly.KIND) -> Path:
+    """A CSV template: one header line, UTF-8 with BOM so Excel reads Chinese."""
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        csv.writer(fh).writerow(csv_headers())
+        csv.writer(fh).writerow(csv_headers(kind))
     return path
 
 
@@ -256,10 +258,10 @@ def write_blank_templates(out_dir: Path, settings: Settings) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for kind, wb_def in contract.WORKBOOKS.items():
-        path = out_dir / f"{wb_def.title}（模板）.xlsx"
-        build_template(wb_def, settings).save(path)
+    for kind in kinds.KINDS.values():
+        path = out_dir / f"{kind.title}（模板）.xlsx"
+        build_template(kind.contract, settings).save(path)
         written.append(path)
-        if kind == "周报":
-            written.append(write_csv_template(out_dir / CSV_TEMPLATE_NAME))
+        if kind.csv_extra_columns:  # a CSV form that is more than one sheet saved as CSV gets its own template
+            written.append(write_csv_template(out_dir / f"{kind.title}（CSV模板）.csv", kind))
     return written

@@ -22,13 +22,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from transforms import kinds
+from transforms.contract import REGIONS, Column, Sheet
 from transforms.findings import Finding
 from transforms.staging.sheets import StagedSheet
 from transforms.staging.workbook import StagedWorkbook
-from zhaoshang.contract import REGIONS, WORKBOOKS, Column, Sheet
-from zhaoshang.settings import PROJECT_DIR, Settings
+from zhaoshang.settings import Settings
 
-EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
+EXPECTATIONS_DIR = kinds.base.EXPECTATIONS_DIR  # the product kinds' suites
 log = logging.getLogger(__name__)
 
 _SEVERITY = {"critical": "error", "warning": "warning", "info": "warning"}
@@ -86,15 +87,15 @@ def suite_document(sheet: Sheet) -> dict:
     """The reviewed JSON of a sheet's suite, as committed in expectations/."""
     return {
         "name": sheet.suite,
-        "meta": {"sheet": sheet.name, "notes": "Generated from zhaoshang/contract.py; review changes in the diff."},
+        "meta": {"sheet": sheet.name, "notes": "Generated from its kind's contract (transforms/kinds/); review changes in the diff."},
         "expectations": [e for c in sheet.columns for e in column_expectations(c)],
     }
 
 
 def all_sheets() -> Iterable[Sheet]:
     """Every sheet of every workbook kind (a shared sheet such as 基本信息 once per kind)."""
-    for workbook in WORKBOOKS.values():
-        yield from workbook.sheets
+    for kind in kinds.KINDS.values():
+        yield from kind.contract.sheets
 
 
 def write_suites(directory: Path = EXPECTATIONS_DIR) -> list[Path]:
@@ -121,11 +122,11 @@ def _context():
 
 
 @cache
-def load_suite(name: str):
-    """The committed suite `name` from expectations/ as a GX ExpectationSuite."""
+def load_suite(name: str, directory: Path = EXPECTATIONS_DIR):
+    """The committed suite `name` (from expectations/, or another kind's folder) as a GX ExpectationSuite."""
     import great_expectations as gx
 
-    document = json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    document = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
     return gx.ExpectationSuite(**document)
 
 
@@ -135,11 +136,12 @@ def suite_parameters(settings: Settings) -> dict[str, list[str]]:
             "group_names": [g.name for g in settings.groups]}
 
 
-def validate_rows(frame: pd.DataFrame, suite_name: str, parameters: dict[str, list[str]]) -> list[tuple[int, str, dict]]:
+def validate_rows(frame: pd.DataFrame, suite_name: str, parameters: dict[str, list[str]],
+                  directory: Path = EXPECTATIONS_DIR) -> list[tuple[int, str, dict]]:
     """Run a suite over rows keyed by `_key`; return (key, field, expectation meta+severity) per failing cell."""
     if frame.empty:
         return []
-    suite = load_suite(suite_name)
+    suite = load_suite(suite_name, directory)
     present = set(frame.columns)
     missing_columns = {e.column for e in suite.expectations if getattr(e, "column", None) not in present}
     if missing_columns:
@@ -153,7 +155,7 @@ def validate_rows(frame: pd.DataFrame, suite_name: str, parameters: dict[str, li
     if not failed:
         return []
     result = batch.validate(
-        _failing_part(suite_name, frozenset(failed)),
+        _failing_part(suite_name, frozenset(failed), directory),
         expectation_parameters=parameters,
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["_key"],
                        "return_unexpected_index_query": False},
@@ -178,17 +180,19 @@ def _identity(expectation) -> tuple[str, str | None, str]:
 
 
 @lru_cache(maxsize=64)
-def _failing_part(suite_name: str, failed: frozenset[tuple[str, str | None, str]]):
+def _failing_part(suite_name: str, failed: frozenset[tuple[str, str | None, str]], directory: Path = EXPECTATIONS_DIR):
     """The expectations of suite `suite_name` that `failed` names, as a suite of their own."""
     import great_expectations as gx
 
-    suite = load_suite(suite_name)
+    suite = load_suite(suite_name, directory)
     chosen = [e for e in suite.expectations if _identity(e.configuration) in failed]
     return gx.ExpectationSuite(name=f"{suite_name} (failed)", expectations=[copy.deepcopy(e) for e in chosen])
 
 
-def suite_findings(staged: Sequence[StagedWorkbook], sheet: Sheet, parameters: dict[str, list[str]]) -> dict[int, list[Finding]]:
-    """Validate one sheet kind across many staged files at once; findings per file index."""
+def suite_findings(staged: Sequence[StagedWorkbook], sheet: Sheet, parameters: dict[str, list[str]],
+                   directory: Path = EXPECTATIONS_DIR) -> dict[int, list[Finding]]:
+    """Validate one sheet kind across many staged files at once; findings per file index (the
+    sheet's suite read from `directory`, its kind's expectations folder)."""
     parts = [(i, wb.sheets[sheet.name]) for i, wb in enumerate(staged) if sheet.name in wb.sheets]
     parts = [(i, part) for i, part in parts if part.record_count]
     if not parts:
@@ -197,7 +201,7 @@ def suite_findings(staged: Sequence[StagedWorkbook], sheet: Sheet, parameters: d
     rows["_file"] = np.repeat([i for i, _ in parts], [part.record_count for _, part in parts])
     rows["_key"] = range(len(rows))
     out: dict[int, list[Finding]] = {}
-    for key, field, meta in validate_rows(rows, sheet.suite, parameters):
+    for key, field, meta in validate_rows(rows, sheet.suite, parameters, directory):
         record = rows.iloc[key]
         part = staged[int(record["_file"])].sheets[sheet.name]
         if field not in part.columns:

@@ -28,8 +28,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from transforms.contract import ERROR_SUMMARY_SHEET
 from transforms.findings import Finding, column_letter
-from zhaoshang.contract import ERROR_SUMMARY_SHEET
 from zhaoshang.visible import excel_string, has_unshowable, visible_controls
 
 log = logging.getLogger(__name__)
