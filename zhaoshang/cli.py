@@ -129,6 +129,17 @@ def demo(
                   "mart_submission 和表 ingested_file。")
 
 
+def _checked(check, text: str):
+    """`check(text)`, or the one-line Chinese error and exit code 2 before anything starts."""
+    from zhaoshang.arguments import BadArgument
+
+    try:
+        return check(text)
+    except BadArgument as error:
+        Console(stderr=True).print(f"[red]参数有误：{error}[/red]", highlight=False)
+        raise typer.Exit(2) from None
+
+
 def _run_report(description: str, call) -> object:
     """Run a report flow; a failure is printed in Chinese and exits 1."""
     try:
@@ -144,6 +155,9 @@ def _run_report(description: str, call) -> object:
 def bulletin(month: str = typer.Option(..., help="The month, YYYY-MM (e.g. 2021-08)."),
              send: bool = typer.Option(False, "--send", help="Mail it to the leaders in the roster.")) -> None:
     """Render the monthly bulletin 招商引资工作通报 from the marts (and mail it with --send)."""
+    from zhaoshang.arguments import month_argument
+
+    _checked(month_argument, month)
     from flows.bulletin import bulletin as bulletin_flow
 
     _run_report("招商引资工作通报", lambda: bulletin_flow(month=month, send=send))
@@ -153,6 +167,9 @@ def bulletin(month: str = typer.Option(..., help="The month, YYYY-MM (e.g. 2021-
 def digest(week: str = typer.Option(..., help="The week's Monday, YYYY-MM-DD (e.g. 2021-08-30)."),
            send: bool = typer.Option(False, "--send", help="Mail it to the leaders in the roster.")) -> None:
     """Render the weekly project digest 项目周报汇总 (and mail it with --send)."""
+    from zhaoshang.arguments import week_argument
+
+    _checked(week_argument, week)
     from flows.digest import digest as digest_flow
 
     _run_report("项目周报汇总", lambda: digest_flow(week=week, send=send))
@@ -163,6 +180,9 @@ def appraisal(half: str = typer.Option(..., help="The half-year, e.g. 2021H1."),
               send: bool = typer.Option(False, "--send", help="Mail it to the leaders in the roster."),
               prefill: bool = typer.Option(False, "--prefill", help="Also write one 述职数据摘要 per person.")) -> None:
     """Render the half-year appraisal 半年考核汇总 (and per-person summaries with --prefill)."""
+    from zhaoshang.arguments import half_argument
+
+    _checked(half_argument, half)
     from flows.appraisal import appraisal as appraisal_flow
 
     _run_report("半年考核汇总", lambda: appraisal_flow(half=half, send=send, prefill=prefill))
@@ -171,6 +191,10 @@ def appraisal(half: str = typer.Option(..., help="The half-year, e.g. 2021H1."),
 @app.command()
 def remind(at: str = typer.Option(None, help="Act as at this office time, YYYY-MM-DDTHH:MM (default: now).")) -> None:
     """Mail reminders (催报) to whoever still owes a submission around a deadline."""
+    from zhaoshang.arguments import moment_argument
+
+    if at is not None:
+        _checked(moment_argument, at)
     from flows.remind import remind as remind_flow
 
     keys = _run_report("催报提醒", lambda: remind_flow(at=at))
@@ -181,6 +205,12 @@ def remind(at: str = typer.Option(None, help="Act as at this office time, YYYY-M
 def status(month: str = typer.Option(None, help="Only this month's monthly reports, YYYY-MM."),
            week: str = typer.Option(None, help="Only this week's weekly reports (its Monday, YYYY-MM-DD).")) -> None:
     """What was due, received on time, late, missing or rejected — and each flow's last run."""
+    from zhaoshang.arguments import month_argument, week_argument
+
+    if month is not None:
+        _checked(month_argument, month)
+    if week is not None:
+        _checked(week_argument, week)
     from flows.common import open_warehouse
     from zhaoshang import status as queries
     from zhaoshang.settings import load_settings

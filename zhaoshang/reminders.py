@@ -30,6 +30,8 @@ class Reminder:
     person: str
     email: str
     deadline: dt.datetime
+    rejected_file: str = ""  # the latest file sent for it, when every version so far was rejected
+    explanation: str = ""  # that file's explanation workbook, relative to the root
 
     @property
     def key(self) -> str:
@@ -44,13 +46,23 @@ def accepted_submissions(engine: Engine) -> pd.DataFrame:
         return pd.DataFrame(conn.execute(query).all(), columns=["kind", "subject", "period"])
 
 
+def rejected_submissions(engine: Engine) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """(kind, subject, period) → (original name, explanation path) of the latest rejected file of each."""
+    query = (select(ingested_file.c.kind, ingested_file.c.subject, ingested_file.c.period, ingested_file.c.original_name,
+                    ingested_file.c.explanation_path)
+             .where(ingested_file.c.status == "rejected", ingested_file.c.subject.is_not(None))
+             .order_by(ingested_file.c.received_at))
+    with engine.connect() as conn:
+        return {(kind, subject, period): (name, explanation or "") for kind, subject, period, name, explanation in conn.execute(query)}
+
+
 def reminders_for(settings: Settings, engine: Engine, now: dt.datetime,
                   due: list[tuple[str, str, str]] | None = None) -> list[Reminder]:
     """Every reminder `now` calls for (or the given (kind, period, stage) list), one per person who owes."""
     calendar = settings.calendar()
     if due is None:
         due = [(name, *stage) for name, kind in kinds.KINDS.items() if (stage := kind.reminder_stage(now, calendar))]
-    accepted, snapshots, roster, out = accepted_submissions(engine), None, settings.roster(), []
+    accepted, rejected, snapshots, roster, out = accepted_submissions(engine), rejected_submissions(engine), None, settings.roster(), []
     for name, period, stage in due:
         kind = kinds.kind_named(name)
         if snapshots is None:
@@ -58,7 +70,8 @@ def reminders_for(settings: Settings, engine: Engine, now: dt.datetime,
         got = set(accepted.loc[(accepted["kind"] == name) & (accepted["period"] == period), "subject"])
         deadline = kind.deadline(period, calendar)
         for subject in kind.owing(period, calendar, snapshots, got):
-            out += [Reminder(name, period, stage, subject, p.name, p.email, deadline) for p in kind.reminded(subject, roster)]
+            sent = rejected.get((name, subject, period), ("", ""))
+            out += [Reminder(name, period, stage, subject, p.name, p.email, deadline, *sent) for p in kind.reminded(subject, roster)]
     return out
 
 
@@ -67,6 +80,12 @@ def reminder_text(settings: Settings, r: Reminder) -> tuple[str, list[str]]:
     what = kinds.kind_named(r.kind).period_label(r.period)
     when = f"{r.deadline.month}月{r.deadline.day}日{r.deadline:%H:%M}"
     folder = f"共享文件夹 inbox/{r.kind}/"
+    if r.rejected_file:  # it was sent, but refused: 已报送被退回（待更正）, never "not received"
+        state = (f"系统收到了您报送的《{r.rejected_file}》，但未通过校验，已退回待更正；"
+                 f"错误说明（标红单元格与修改方法）见共享文件夹 {r.explanation}。")
+        late = "截止时间已过，" if r.stage == "after" else ""
+        return (f"【待更正】{what}已退回，请于{when}前更正" if r.stage == "before" else f"【逾期提醒】{what}已退回，尚待更正", [
+            f"{r.person}同志：", state, f"{late}请按错误说明更正后重新放入{folder}。", f"{settings.zone.office}"])
     if r.stage == "before":
         return (f"【催报】请于{when}前报送{what}", [
             f"{r.person}同志：", f"{what}的报送截止时间为{when}，系统尚未收到。",

@@ -20,24 +20,44 @@ def rejection_mail(settings: Settings, outcome: load.Outcome) -> tuple[list[str]
     errors = [f for f in outcome.findings if f.severity == "error"]
     shown = [f"{i}. {f.describe()}" + (f"（{f.fix}）" if f.fix else "") for i, f in enumerate(errors[:10], 1)]
     more = [f"……另有 {len(errors) - 10} 处问题，详见附件。"] if len(errors) > 10 else []
-    greeting = f"{person.name}同志：" if person else "您好："
+    received = f"{outcome.received_at:%Y年%m月%d日 %H:%M}"
+    if person:
+        opening = [f"{person.name}同志：", f"您于 {received} 报送的《{outcome.original_name}》有 {len(errors)} 处问题，未能入库："]
+        ask = f"请修改后重新放入共享文件夹 inbox/{outcome.kind}/。"
+    else:  # nobody in the roster sent it, as far as the file says: the office finds who did
+        opening = [f"{settings.zone.office}：",
+                   f"共享文件夹 inbox/{outcome.kind}/ 于 {received} 收到的《{outcome.original_name}》有 {len(errors)} 处问题，"
+                   "未能入库；文件中没有可识别的报送人（填报人或包联人不在人员名单中），故发给投资促进局："]
+        ask = "请转告报送人修改后重新放入原文件夹。"
     return to, f"【退回】{outcome.original_name} 未通过校验，请修改后重新报送", [
-        greeting,
-        f"您于 {outcome.received_at:%Y年%m月%d日 %H:%M} 报送的《{outcome.original_name}》有 {len(errors)} 处问题，未能入库：",
-        *shown, *more,
-        "附件是您的文件副本：问题单元格已标红并附批注，首页“错误汇总”列出了每处问题和修改方法。"
-        f"请修改后重新放入共享文件夹 inbox/{outcome.kind}/。",
+        *opening, *shown, *more,
+        "附件是文件副本：问题单元格已标红并附批注，首页“错误汇总”列出了每处问题和修改方法。" + ask,
         settings.zone.office,
     ]
 
 
+def corrected_in_the_same_pass(outcomes: Sequence[load.Outcome]) -> set[str]:
+    """Hashes of refused files whose submission an accepted file of the same pass, arriving later,
+    already brought: their senders have corrected them, and are not asked to again."""
+    accepted = {}
+    for o in outcomes:
+        if o.status in ("loaded", "superseded") and o.subject is not None and o.period is not None:
+            key = (o.kind, o.subject, o.period)
+            accepted[key] = max(accepted.get(key, o.received_at), o.received_at)
+    return {o.sha256 for o in outcomes if o.status == "rejected"
+            and (later := accepted.get((o.kind, o.subject, o.period))) is not None and later >= o.received_at}
+
+
 def notify_submitters(settings: Settings, engine: Engine, outcomes: Sequence[load.Outcome]) -> int:
-    """Mail every rejected file's explanation to its submitter (once per file content); returns how many."""
+    """Mail every rejected file's explanation to its submitter (once per file content), unless a correction
+    came in the same pass; returns how many."""
     from zhaoshang.delivery.mail import deliver_pending, queue_mail
 
     office = [p.email for p in settings.people_with("office") if p.email]
-    sent = 0
+    corrected, sent = corrected_in_the_same_pass(outcomes), 0
     for outcome in outcomes:
+        if outcome.sha256 in corrected:
+            continue  # its correction came in the same pass: nothing to ask of anyone
         mail = rejection_mail(settings, outcome) if outcome.status == "rejected" else None
         if mail is None or not outcome.explanation_path:
             continue
