@@ -70,8 +70,14 @@ def ingest(
 
 
 @app.command()
-def templates(out: Path = typer.Option(Path("templates-blank"), "--out", help="Folder to write the blank workbooks to.")) -> None:
-    """Write blank workbooks for every submission kind, with 填报说明 and drop-down lists."""
+def forms(out: Path = typer.Option(Path("填报模板"), "--out", help="Folder to write the blank workbooks to.")) -> None:
+    """Write the blank 填报模板 of every submission kind, with 填报说明 and drop-down lists."""
+    templates(out)
+
+
+@app.command(hidden=True)
+def templates(out: Path = typer.Option(Path("填报模板"), "--out", help="Folder to write the blank workbooks to.")) -> None:
+    """The old name of `forms` (kept so scripts that call it keep working)."""
     from zhaoshang.intake.forms import write_blank_templates
     from zhaoshang.settings import load_settings
 
