@@ -88,7 +88,7 @@ def test_small_batches_store_exactly_what_one_batch_stores(tmp_path, monkeypatch
         monkeypatch.setattr(sharing, "PARALLEL_FROM", 1)
         monkeypatch.setattr(sharing, "CHUNK", 2)
     assert len(steps.in_batches(steps.waiting_files(parts))) == -(-files // size) > 10
-    with caplog.at_level(logging.INFO, logger="zhaoshang.intake.ingest"):
+    with caplog.at_level(logging.INFO, logger="zhaoshang.intake.helper"):
         summary_parts = run_pass(parts)
     if helper:  # the helper did start on later batches while earlier ones were stored
         assert any(r.getMessage().startswith("the helper had begun") for r in caplog.records)
@@ -136,9 +136,11 @@ def test_objects_a_host_program_froze_stay_frozen_after_a_pass() -> None:
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
+        # other threads (Prefect's, the test server's) may free a few frozen objects meanwhile, so the
+        # count is compared loosely; unfreezing would empty it (and freezing again would grow it)
         with memory.garbage_collected_between_batches() as collect:
             collect()
-            assert gc.get_threshold()[2] == 1_000_000 and gc.get_freeze_count() == frozen
-        assert gc.get_freeze_count() == frozen
+            assert gc.get_threshold()[2] == 1_000_000 and 0.99 * frozen <= gc.get_freeze_count() <= frozen
+        assert 0.99 * frozen <= gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()

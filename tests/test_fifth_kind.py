@@ -116,4 +116,4 @@ def test_a_fifth_kind_is_recognised_validated_loaded_superseded_explained_and_du
     assert [c.value for c in summary[4]][1:7] == ["错误", "季度数据", 2, "C", "完成投资（万元）", "-5"]
     # counted as due: the energy group on time (10 July), equipment sent only a refused file, corn nothing
     assert query(settings, f"SELECT subject, status FROM mart_submission WHERE kind = '{KIND}' ORDER BY subject") == [
-        ("corn", "missing"), ("energy", "on_time"), ("equipment", "missing")]
+        ("corn", "missing"), ("energy", "on_time"), ("equipment", "rejected")]

@@ -88,9 +88,10 @@ def test_first_pass_loads_exact_totals_and_rejects_with_explanation(settings: Se
         ("corn", "2021-08", 1, 1, 1, 0, 0.0, 860.5),
         ("equipment", "2021-08", 4, 3, 3, 2, 15500.5, 16200.0),
     ]
-    # deadline for August is Monday 2021-09-06 (the 5th is a Sunday): corn on 09-07 is late, energy never accepted.
+    # deadline for August is Monday 2021-09-06 (the 5th is a Sunday): corn on 09-07 is late; energy's only
+    # file was refused, so it sent one but must correct it: rejected, not missing (DESIGN §5).
     due = query(settings, "SELECT subject, status FROM mart_submission WHERE period = '2021-08' ORDER BY subject")
-    assert due == [("corn", "late"), ("energy", "missing"), ("equipment", "on_time")]
+    assert due == [("corn", "late"), ("energy", "rejected"), ("equipment", "on_time")]
     # nothing from the rejected file reached the facts
     assert query(settings, "SELECT COUNT(*) FROM fact_contact c JOIN ingested_file f ON f.id = c.file_id "
                            "WHERE f.original_name = '能源8月.xlsx'") == [(0,)]

@@ -120,12 +120,16 @@ def test_five_passes_and_a_rebuild_from_the_archive_leave_identical_marts(settin
     for _ in range(4):
         run_pass(settings)
         assert every_mart(settings) == first
-    # rebuild: a fresh warehouse and share, fed the archived originals (their names and arrival times kept)
+    # rebuild: a fresh warehouse and share, fed every original the share kept — accepted ones from the
+    # archive, refused ones from rejected/ (mart_submission tells 已报送被退回 from 未报送 by them) —
+    # their names and arrival times kept
     from tests.conftest import make_settings
 
     rebuilt = make_settings(tmp_path / "rebuilt", second_warehouse_url)
-    for original in settings.archive.rglob("*.xlsx"):
-        target = rebuilt.inbox / original.relative_to(settings.archive).parts[0] / original.name.split("_", 2)[2]
+    kept = [(settings.archive, p) for p in settings.archive.rglob("*.xlsx")] + [
+        (settings.rejected, p) for p in settings.rejected.rglob("*.xlsx") if not p.name.endswith("_错误说明.xlsx")]
+    for folder, original in kept:
+        target = rebuilt.inbox / original.relative_to(folder).parts[0] / original.name.split("_", 2)[2]
         target.write_bytes(original.read_bytes())
         os.utime(target, (original.stat().st_mtime, original.stat().st_mtime))
     run_pass(rebuilt)
