@@ -16,7 +16,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from transforms.kinds import review
-from zhaoshang.demo.generate import FileStyle, Row, save_stable, write_table
+from zhaoshang.demo.cells import FileStyle, Row, save_stable, write_table
 from zhaoshang.settings import Settings
 
 HALF = "2021H1"

@@ -24,11 +24,10 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from transforms.kinds import weekly
-from zhaoshang.demo.generate import (
+from zhaoshang.demo.cells import (
     FileStyle,
     Override,
     Row,
-    is_workday,
     save_stable,
     set_received,
     write_form,
@@ -36,6 +35,7 @@ from zhaoshang.demo.generate import (
     write_table,
 )
 from zhaoshang.settings import Settings
+from zhaoshang.workcalendar import is_workday
 
 FIRST_WEEK = dt.date(2021, 6, 7)
 WEEKS = tuple(FIRST_WEEK + dt.timedelta(weeks=i) for i in range(13))  # 2021-06-07 … 2021-08-30
