@@ -26,6 +26,8 @@ from sqlalchemy import (
     text,
 )
 
+from transforms import kinds
+
 metadata = MetaData()
 
 WAN = Numeric(18, 4, asdecimal=False)
@@ -321,13 +323,5 @@ mail_delivery = Table(
     Column("sent_at", DateTime),
 )
 
-FACT_TABLES = {
-    "对接企业": fact_contact,
-    "签约项目": fact_signing,
-    "经费支出": fact_expense,
-    "项目库": project_snapshot,
-    "项目进展": fact_project_week,
-    "手续办理": fact_procedure_week,
-    "问题清单": fact_problem_week,
-    "评议得分": fact_review_score,
-}
+# every product kind's fact tables, by the sheet they come from (the kinds' `facts`, looked up here)
+FACT_TABLES = {sheet: metadata.tables[table] for kind in kinds.KINDS.values() for sheet, table in kind.facts.items()}
