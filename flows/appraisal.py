@@ -9,9 +9,9 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.common import deliver, open_warehouse, queue_for_leaders, settings_for
-from transforms.marts.appraisal import AppraisalResult, half_of
 from transforms.staging.normalise import parse_half
 from zhaoshang.reports import appraisal as report
+from zhaoshang.reports.appraisal.figures import AppraisalResult, half_of
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -11,8 +12,10 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine
 
 from warehouse.db import engine_for, upgrade
-from zhaoshang.intake.ingest import PassSummary
 from zhaoshang.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # the report flows need not import the whole intake
+    from zhaoshang.intake.ingest import PassSummary
 
 
 def settings_for(config: str | None, root: str | None, warehouse_url: str | None) -> Settings:
@@ -37,11 +40,12 @@ def open_warehouse(settings: Settings) -> Engine:
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def queue_for_leaders(settings: Settings, engine: Engine, key: str, subject: str, paragraphs: list[str],
                       report: Path) -> None:
-    """Queue a report's mail to the leaders, once per key: a re-run of the same period does not send it twice."""
-    from zhaoshang.delivery.mail import leader_addresses, queue_mail
+    """Queue a report's mail to the leaders, once per key: a re-run of the same period does not send it twice.
+    It carries the report's PDF (to read) when one was written, then the .docx (for whoever edits)."""
+    from zhaoshang.delivery.mail import leader_addresses, queue_mail, report_attachments
 
     queue_mail(settings, engine, key=key, to=leader_addresses(settings), subject=subject, paragraphs=paragraphs,
-               attachments=[report])
+               attachments=report_attachments(report))
 
 
 @task(cache_policy=NO_CACHE)

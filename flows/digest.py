@@ -10,9 +10,9 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.common import deliver, open_warehouse, queue_for_leaders, settings_for
-from transforms.marts.weekly import iso_week_label
 from transforms.staging.normalise import parse_week
 from zhaoshang.reports import digest as report
+from zhaoshang.reports.digest.figures import iso_week_label
 
 
 def week_monday(week: str) -> dt.date:

@@ -7,7 +7,7 @@ table helpers are imported from build_templates.py; this script only lays out th
 Layout: a portrait body (result, ranking tables, one chart per group, 方法说明, signature),
 then a landscape section with the two detail tables (附表1 groups, 附表2 people), each
 indicator as a pair of columns 数值 | 得分 under a header that names its weight.
-The indicator columns are fixed here (transforms/marts/appraisal.py PERSON_INDICATORS and
+The indicator columns are fixed here (zhaoshang/reports/appraisal/figures.py PERSON_INDICATORS and
 GROUP_INDICATORS); weights and every number come from the context.
 Office staff may restyle the .docx in Word or WPS; keep the {{ … }} and {% … %} tags intact.
 """

@@ -155,9 +155,9 @@ def define_styles(doc) -> None:
     paragraph_style(doc, "表题", HEADING, SI_HAO, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, before=6, after=4,
                     keep_next=True)
     paragraph_style(doc, "图题", HEADING, SI_HAO, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, before=2, after=8)
-    paragraph_style(doc, "图片", BODY, SAN_HAO, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, keep_next=True)
+    paragraph_style(doc, "图片", BODY, SAN_HAO, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, keep_next=True, before=8)
     paragraph_style(doc, "表注", BODY, XIAO_SI, align=WD_ALIGN_PARAGRAPH.LEFT, line=None, before=3)
-    paragraph_style(doc, "落款", BODY, SAN_HAO, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    paragraph_style(doc, "落款", BODY, SAN_HAO, align=WD_ALIGN_PARAGRAPH.RIGHT, keep_next=True)  # 落款 and 版记 on one page
     paragraph_style(doc, "版记", BODY, SI_HAO, align=WD_ALIGN_PARAGRAPH.LEFT, line=None, before=6)
     # keep_next on table text keeps a short table on one page (and with what follows it)
     paragraph_style(doc, "表头", HEADING, WU_HAO, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, keep_next=True)
@@ -303,8 +303,22 @@ BUDGET_TABLE = (["工作组", "本月支出（元）", "{{ ytd_label }}累计支
                  "对照序时进度（{{ elapsed_text }}）"],
                 ["name", "month_yuan", "ytd_yuan", "budget_yuan", "used", "pace"],
                 [40, 20, 22, 22, 22, 30])
+SIGNED_TABLE = (["项目名称", "签约企业", "协议类型", "协议投资额（万元）", "签约日期", "工作组", "包联人"],
+                ["project", "enterprise", "agreement", "investment", "date", "group", "cadre"],
+                [30, 28, 18, 20, 20, 24, 16])
+# 下步工作: the office's standing text (staff reword it here or in Word); the month's 要求 lines follow it
+NEXT_STEPS = [
+    "（一）坚持全员招商。各专项招商工作组要围绕清洁能源和新型建材、装备制造、玉米深加工产业，聚焦重点区域和重点企业，"
+    "“建链、强链、补链”，持续开展上门拜访、来访接待和会议推介，推动已达成意向的项目尽早签约入园。",
+    "（二）抓好项目调度。完善项目包联、倒排工期、挂图作战等项目推进机制，包联人要定期深入企业了解实际困难，"
+    "按时报送项目周报，帮助企业协调推进各项手续办理。",
+    "（三）抓好手续和问题办结。针对能评手续、用地手续、草原调整、耕地占补、建设手续等突出问题，明确责任领导，"
+    "成立工作专班，专项推进，限期办结。",
+    "（四）规范报送工作。各专项招商工作组于每月5日前报送上月招商工作月报，包联人于每周一12时前报送上周项目周报；"
+    "被退回的报表要对照错误说明及时更正后重新报送。",
+]
 SUBMISSION_TABLE = (["工作组", "报告月份", "报送情况", "截止时间", "报送时间"],
-                    ["name", "period", "status", "due", "received"], [42, 27, 20, 33, 34])
+                    ["name", "period", "status", "due", "received"], [34, 22, 44, 28, 28])
 
 
 def styled(fields: list[str], var: str, first_style: str = "表格文字", rest: str = "表格数字") -> list[tuple[str, str]]:
@@ -339,6 +353,13 @@ def dynamic_table(doc) -> None:
     cell_text(table.rows[3].cells[0], "{%tr endfor %}", "表格文字")
 
 
+def note_if(doc, expression: str) -> None:
+    """A 表注 paragraph holding `expression`, rendered only when it is not empty."""
+    para(doc, f"{{%p if {expression} %}}", "表注")
+    para(doc, f"{{{{ {expression} }}}}", "表注")
+    para(doc, "{%p endif %}", "表注")
+
+
 def build_bulletin(path: Path) -> Path:
     """Write templates/bulletin.docx: the monthly 招商引资工作通报 with docxtpl tags."""
     doc = Document()
@@ -360,27 +381,37 @@ def build_bulletin(path: Path) -> Path:
     para(doc, "{%p for text in overview %}", "正文")
     para(doc, "{{ text }}", "正文")
     para(doc, "{%p endfor %}", "正文")
+    note_if(doc, "gap.ytd")
+    para(doc, "{%p if signed_rows %}", "正文")
+    para(doc, "表{{ t.signed }}  {{ month_label }}签约项目", "表题")
+    header, fields, widths = SIGNED_TABLE
+    cells = [(f"{{{{ r.{f} }}}}", "表格左对齐" if i < 2 else "表格文字") for i, f in enumerate(fields)]
+    data_table(doc, header, loop_rows(cells, "r in signed_rows"), widths)
+    para(doc, "{%p endif %}", "正文")
     para(doc, "{{ trend_chart }}", "图片")
     para(doc, "图1  {{ ytd_label }}各月对接企业和签约项目情况", "图题")
+    note_if(doc, "gap.trend")
 
     para(doc, "{{ no.groups }}、各工作组工作情况", "一级标题")
     para(doc, "{%p for text in group_paragraphs %}", "正文")
     para(doc, "{{ text }}", "正文")
     para(doc, "{%p endfor %}", "正文")
-    para(doc, "表1  {{ month_label }}各工作组招商工作情况", "表题")
+    para(doc, "表{{ t.groups }}  {{ month_label }}各工作组招商工作情况", "表题")
     fixed_table(doc, GROUP_TABLE, "r", "group_rows", total="group_total")
     para(doc, "{%p for text in group_notes %}", "表注")
     para(doc, "{{ text }}", "表注")
     para(doc, "{%p endfor %}", "表注")
-    para(doc, "表2  {{ month_label }}重点企业对接和重点区域覆盖情况", "表题")
+    para(doc, "表{{ t.reach }}  {{ month_label }}重点企业对接和重点区域覆盖情况", "表题")
     fixed_table(doc, REACH_TABLE, "r", "reach_rows", styles=("表格文字", "表格左对齐"))
     para(doc, "{{ investment_chart }}", "图片")
     para(doc, "图2  各工作组签约项目协议投资额", "图题")
+    note_if(doc, "gap.investment")
 
     para(doc, "{{ no.budget }}、招商经费使用情况", "一级标题")
     para(doc, "{{ budget_paragraph }}", "正文")
-    para(doc, "表3  {{ ytd_label }}招商经费使用情况", "表题")
+    para(doc, "表{{ t.budget }}  {{ ytd_label }}招商经费使用情况", "表题")
     fixed_table(doc, BUDGET_TABLE, "r", "budget_rows", total="budget_total")
+    note_if(doc, "gap.budget")
 
     # the seam for later issues: key projects, open problems … rendered only when present
     para(doc, "{%p for s in sections %}", "正文")
@@ -397,14 +428,32 @@ def build_bulletin(path: Path) -> Path:
     para(doc, "{{ no.submissions }}、月报报送情况", "一级标题")
     para(doc, "{{ submission_paragraph }}", "正文")
     para(doc, "{%p if submission_rows %}", "正文")
-    para(doc, "表{{ submission_table_no }}  月报逾期和未报送情况", "表题")
+    para(doc, "表{{ submission_table_no }}  月报未按时报送情况", "表题")
     fixed_table(doc, SUBMISSION_TABLE, "r", "submission_rows", styles=("表格文字", "表格文字"))
     para(doc, "{%p endif %}", "正文")
 
-    para(doc, "", "正文")
+    para(doc, "{{ no.problems }}、存在问题", "一级标题")
+    para(doc, "{%p for text in problems %}", "正文")
+    para(doc, "{{ text }}", "正文")
+    para(doc, "{%p endfor %}", "正文")
+
+    para(doc, "{{ no.next }}、下步工作", "一级标题")
+    for text in NEXT_STEPS:
+        para(doc, text, "正文")
+    last_standing = doc.paragraphs[-1]
+    last_standing.paragraph_format.keep_with_next = True  # the closing lines travel with the 落款
+    para(doc, "{%p if requirements %}", "正文")
+    para(doc, "针对本月存在的问题，提出以下具体要求：", "正文").paragraph_format.keep_with_next = True
+    para(doc, "{%p for text in requirements[:-1] %}", "正文")
+    para(doc, "{{ text }}", "正文")
+    para(doc, "{%p endfor %}", "正文")
+    para(doc, "{{ requirements[-1] }}", "正文").paragraph_format.keep_with_next = True  # the last line keeps the 落款 company
+    para(doc, "{%p endif %}", "正文")
+
+    para(doc, "", "正文").paragraph_format.keep_with_next = True
     para(doc, "{{ committee }}", "落款")
     para(doc, "{{ issue_date }}", "落款")
-    para(doc, "", "正文")
+    para(doc, "", "正文").paragraph_format.keep_with_next = True
     imprint = para(doc, "{{ office_full }}\t{{ issue_date }}印发", "版记")
     imprint.paragraph_format.tab_stops.add_tab_stop(Mm(156), WD_TAB_ALIGNMENT.RIGHT)
     paragraph_border(imprint, "top", 8, "000000", space=4)

@@ -21,6 +21,8 @@ TODAY = "2021-09-08"  # the clock of the scenario tests: the August reports are 
 
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# reports are written without their PDF (LibreOffice, ~2 s each) unless a test asks (tests/test_report_pdf.py)
+os.environ.setdefault("ZHAOSHANG_REPORT_PDF", "0")
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +74,8 @@ def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def make_settings(root: Path, warehouse_url: str | None = None, **env: str) -> Settings:
     """Settings for a temp root with the repo's example configuration and the scenario clock."""
-    values = {"ZHAOSHANG_ROOT": str(root), "ZHAOSHANG_TODAY": TODAY, **env}
+    values = {"ZHAOSHANG_ROOT": str(root), "ZHAOSHANG_TODAY": TODAY,
+              "ZHAOSHANG_REPORT_PDF": os.environ.get("ZHAOSHANG_REPORT_PDF", ""), **env}
     if warehouse_url:
         values["ZHAOSHANG_WAREHOUSE_URL"] = warehouse_url
     settings = load_settings(values)

@@ -12,6 +12,7 @@ import pytest
 
 from tests.builders import contact, monthly, review, weekly
 from tests.test_ingest_flow import query, run_pass
+from transforms.due import stand_in_note
 from transforms.kinds import weekly as weekly_kind
 from transforms.kinds.base import Calendar
 from zhaoshang.reminders import Reminder, reminder_text
@@ -63,6 +64,19 @@ def test_weeks_before_the_first_library_snapshot_are_owed_by_the_earliest_one() 
     assert none_yet.empty  # no start configured and no weekly report received: nothing is due yet
 
 
+def test_outputs_say_which_weeks_the_earliest_library_stood_in_for() -> None:
+    snapshots = pd.DataFrame({"snapshot_at": [dt.datetime(2021, 8, 18, 10)], "project_code": ["P1"],
+                              "cadre": ["李明远"], "status": ["在建"]})
+    weeks = [dt.date(2021, 8, 2), dt.date(2021, 8, 9), dt.date(2021, 8, 16), dt.date(2021, 8, 23)]
+    assert stand_in_note(weeks, snapshots) == (
+        "注：项目库于2021年8月18日首次报送，8月2日至8月9日开始的各周的应报周报名单按最早一份项目库确定。")
+    assert stand_in_note([dt.date(2021, 8, 9)], snapshots) == (
+        "注：项目库于2021年8月18日首次报送，8月9日那一周的应报周报名单按最早一份项目库确定。")
+    # the week of 16 August had not ended when the library came: its dues are the library's own
+    assert stand_in_note([dt.date(2021, 8, 16), dt.date(2021, 8, 23)], snapshots) is None
+    assert stand_in_note(weeks, snapshots.iloc[0:0]) is None
+
+
 def test_a_file_corrected_in_the_same_pass_gets_no_please_correct_mail(settings: Settings) -> None:
     inbox = settings.inbox / "月报"
     monthly(inbox / "装备8月.xlsx", "装备制造组", "2021-08", contacts=[contact("一汽集团", "2021-07-30")],
@@ -80,7 +94,7 @@ def test_a_refused_file_nobody_can_be_found_for_goes_to_the_office(settings: Set
     weekly(settings.inbox / "月报" / "周报放错.xlsx", "李明远", "2021-08-30", received=dt.datetime(2021, 9, 6, 9))
     run_pass(settings)
     [mail] = mails(settings)
-    assert str(mail["To"]) == "gaojianhua@example.cn, heting@example.cn"  # the roster's office staff
+    assert str(mail["To"]) == "高建华 <gaojianhua@example.cn>, 何婷 <heting@example.cn>"  # the roster's office staff
     body = mail.get_body(preferencelist=("plain",)).get_content()
     assert body.startswith("投资促进局：")
     assert "文件中没有可识别的报送人" in body and "请转告报送人修改后重新放入原文件夹。" in body
@@ -96,4 +110,4 @@ def test_a_reminder_for_a_refused_report_says_so_and_points_to_its_explanation(s
         "系统收到了您报送的《装备2月.xlsx》，但未通过校验，已退回待更正；错误说明（标红单元格与修改方法）见共享文件夹 "
         "rejected/月报/x_装备2月_错误说明.xlsx。",
         "截止时间已过，请按错误说明更正后重新放入共享文件夹 inbox/月报/。",
-        "投资促进局"]
+        "兴安盟经济技术开发区投资促进局", "2021年9月8日"]  # the office's sign-off, on the scenario's day

@@ -53,7 +53,7 @@ from flows.ingest import ingest
 from tests.builders import contact, expense, library, monthly, progress, project, review, weekly
 from tests.conftest import make_settings
 from tests.test_ingest_flow import query
-from transforms.marts import appraisal as a
+from zhaoshang.reports.appraisal import figures as a
 from zhaoshang.settings import Settings
 
 TODAY = "2021-07-15"
@@ -249,41 +249,41 @@ def test_hand_computed_cohort_scores_tables_prefill_and_mail(settings: Settings)
     #            + 10·100) ÷ 100 = 75.91. Budget: energy spent 35% of the year's budget against 50% elapsed →
     # 100 − |0.35/0.5 − 1|·100 = 70; equipment 60% → 100 − |1.2 − 1|·100 = 80 (the best).
     assert table_text(groups)[1:] == [
-        ["1", ENERGY, "4", "2", "11000", "66.67%", "98.75"],
-        ["2", EQUIPMENT, "4", "1", "6000", "50%", "75.91"],
+        ["1", ENERGY, "4", "2", "11000", "66.7%", "98.75"],
+        ["2", EQUIPMENT, "4", "1", "6000", "50.0%", "75.91"],
     ]
     assert table_text(people)[0] == ["名次", "姓名", "工作组", "对接企业（家次）", "签约项目（个）", "协议投资额（万元）",
                                      "述职评议平均分", "综合得分", "备注"]
     assert table_text(people)[1:] == [
-        ["1", "李明远", ENERGY, "3", "1", "8000", "90", "95.00", ""],
-        ["2", "陈静", EQUIPMENT, "3", "0.5", "3000", "86", "77.49", "无报送任务"],
-        ["3", "张海涛", ENERGY, "1", "1", "3000", "88", "62.68", ""],
-        ["4", "刘志强", EQUIPMENT, "1", "0.5", "3000", "85", "52.01", ""],
-        ["5", "赵雪梅", ENERGY, "0", "0", "0", "80", "19.75", "无业务记录\n无报送任务"],
-        ["5", "孙立军", EQUIPMENT, "0", "0", "0", "80", "19.75", "无业务记录\n无报送任务"],
+        ["1", "李明远", ENERGY, "3", "1", "8000", "90.00", "95.00", ""],
+        ["2", "陈静", EQUIPMENT, "3", "0.5", "3000", "86.00", "77.49", "无报送任务"],
+        ["3", "张海涛", ENERGY, "1", "1", "3000", "88.00", "62.68", ""],
+        ["4", "刘志强", EQUIPMENT, "1", "0.5", "3000", "85.00", "52.01", ""],
+        ["5", "赵雪梅", ENERGY, "0", "0", "0", "80.00", "19.75", "无业务记录\n无报送任务"],
+        ["5", "孙立军", EQUIPMENT, "0", "0", "0", "80.00", "19.75", "无业务记录\n无报送任务"],
     ]
     header, sub = table_text(person_detail)[:2]
     assert header[3] == header[4] == "对接企业\n（家次）\n权重15" and header[17] == "述职评议平均分\n权重20"
     assert sub[3:5] == ["数值", "得分"] and header[-1] == "综合得分"
     assert table_text(person_detail)[2:] == [
         ["1", "李明远", ENERGY, "3", "100.00", "2", "100.00", "2", "100.00", "1", "100.00", "8000", "100.00", "1", "100.00",
-         "50", "50.00", "90", "100.00", "95.00"],
+         "50.0", "50.00", "90.00", "100.00", "95.00"],
         ["2", "陈静", EQUIPMENT, "3", "100.00", "2", "100.00", "2", "100.00", "0.5", "50.00", "3000", "37.50", "0", "0.00",
-         "—", "—", "86", "95.56", "77.49"],
+         "—", "—", "86.00", "95.56", "77.49"],
         ["3", "张海涛", ENERGY, "1", "33.33", "1", "50.00", "1", "50.00", "1", "100.00", "3000", "37.50", "0", "0.00",
-         "100", "100.00", "88", "97.78", "62.68"],
+         "100.0", "100.00", "88.00", "97.78", "62.68"],
         ["4", "刘志强", EQUIPMENT, "1", "33.33", "1", "50.00", "1", "50.00", "0.5", "50.00", "3000", "37.50", "0", "0.00",
-         "50", "50.00", "85", "94.44", "52.01"],
+         "50.0", "50.00", "85.00", "94.44", "52.01"],
         ["5", "赵雪梅", ENERGY, "0", "0.00", "0", "0.00", "0", "0.00", "0", "0.00", "0", "0.00", "0", "0.00",
-         "—", "—", "80", "88.89", "19.75"],
+         "—", "—", "80.00", "88.89", "19.75"],
         ["5", "孙立军", EQUIPMENT, "0", "0.00", "0", "0.00", "0", "0.00", "0", "0.00", "0", "0.00", "0", "0.00",
-         "—", "—", "80", "88.89", "19.75"],
+         "—", "—", "80.00", "88.89", "19.75"],
     ]
     assert table_text(group_detail)[2:] == [
         ["1", ENERGY, "4", "100.00", "3", "100.00", "2", "100.00", "2", "100.00", "11000", "100.00", "1", "100.00",
-         "66.67", "100.00", "70", "87.50", "98.75"],
+         "66.7", "100.00", "70.0", "87.50", "98.75"],
         ["2", EQUIPMENT, "4", "100.00", "3", "100.00", "2", "100.00", "1", "50.00", "6000", "54.55", "0", "0.00",
-         "50", "75.00", "80", "100.00", "75.91"],
+         "50.0", "75.00", "80.0", "100.00", "75.91"],
     ]
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "赵雪梅和孙立军综合得分相同，并列第5名。" in text
@@ -308,14 +308,14 @@ def test_hand_computed_cohort_scores_tables_prefill_and_mail(settings: Settings)
     li = Document(str(prefill / "2021年上半年述职数据摘要_李明远.docx"))
     assert table_text(li.tables[2])[1:] == [["P1", "风电装备项目", "6月14日", "2021-06-07 周报建设阶段“前期手续” → "
                                                                            "2021-06-14 周报建设阶段“开工建设”"]]
-    assert [r[4] for r in table_text(li.tables[3])[1:]] == ["按时", "按时", "逾期", "未报送"]
+    assert [r[4] for r in table_text(li.tables[3])[1:]] == ["按时报送", "按时报送", "逾期报送", "未报送"]
 
     # the leaders' mail: queued once, with the summary attached (no SMTP configured → outbox only)
     mails = query(settings, "SELECT message_key, subject, recipients, status FROM mail_delivery")
     assert mails == [("appraisal:2021H1", "【招商引资工作考核汇总】2021年上半年", "p6@example.cn,p7@example.cn", "written")]
     eml = next(settings.outbox.glob("*.eml"))
     message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
-    assert [part.get_filename() for part in message.iter_attachments()] == [DOCX]
+    assert [part.get_filename() for part in message.iter_attachments()] == [DOCX]  # no PDF: the suite writes none
 
 
 @pytest.mark.usefixtures("prefect_server")

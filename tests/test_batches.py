@@ -137,10 +137,11 @@ def test_objects_a_host_program_froze_stay_frozen_after_a_pass() -> None:
     try:
         frozen = gc.get_freeze_count()
         # other threads (Prefect's, the test server's) may free a few frozen objects meanwhile, so the
-        # count is compared loosely; unfreezing would empty it (and freezing again would grow it)
+        # count is compared loosely (up to 5%: 1.5% was seen on a loaded machine); unfreezing would empty it
+        # (and freezing again would grow it)
         with memory.garbage_collected_between_batches() as collect:
             collect()
-            assert gc.get_threshold()[2] == 1_000_000 and 0.99 * frozen <= gc.get_freeze_count() <= frozen
-        assert 0.99 * frozen <= gc.get_freeze_count() <= frozen
+            assert gc.get_threshold()[2] == 1_000_000 and 0.95 * frozen <= gc.get_freeze_count() <= frozen
+        assert 0.95 * frozen <= gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()

@@ -97,3 +97,24 @@ def test_demo_runs_end_to_end_with_exact_figures(env: dict[str, str], tmp_path: 
     for stored, explanation in rejected:
         assert (tmp_path / "data" / stored).exists()
         assert openpyxl.load_workbook(tmp_path / "data" / explanation).sheetnames[0] == "错误汇总"
+
+    # the appraisal counts equipment's refused February report under its own word, and the counts add up to the due
+    from docx import Document
+
+    appraisal = Document(str(tmp_path / "data" / "reports" / "考核" / "2021年上半年招商引资工作考核汇总.docx"))
+    assert ("报送及时性计入考核：考核期内应报月报18份，按时报送14份、逾期报送2份、已报送被退回（待更正）1份、未报送1份；"
+            "应报周报24份，按时报送23份、逾期报送1份、未报送0份。") in [p.text for p in appraisal.paragraphs]
+
+    # `status` in the four words of DESIGN §5, listing the two refusals no submission could hold
+    env["ZHAOSHANG_ROOT"] = str(tmp_path / "data")
+    env["COLUMNS"] = "120"
+    shown = run(["status", "--month", "2021-02"], env, tmp_path)
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in shown.stdout.splitlines() if line.startswith("│")]
+    assert [(r[1], r[3], r[4]) for r in rows] == [("玉米深加工组", "按时报送", "03-04 11:46"),
+                                                  ("清洁能源和新型建材组", "按时报送", "03-04 14:19"),
+                                                  ("装备制造组", "已报送被退回（待更正）", "")]
+    text = shown.stdout.replace("\n", "")
+    assert "合计：按时报送 2，逾期报送 0，未报送 0，已报送被退回（待更正） 1" in text
+    assert "另有 2 个退回文件读不出报送主体或期间，未归入上表（已通知办公室）：" in text
+    assert "月报/2021年08月_对接企业名单.xlsx（收到 2021-09-01 08:50）" in text

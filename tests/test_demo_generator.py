@@ -27,7 +27,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return load_settings(env={"ZHAOSHANG_ROOT": str(tmp_path_factory.mktemp("demo"))})
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", autouse=True)
 def written(settings: Settings) -> list[Path]:
     return write_demo_inbox(settings)
 

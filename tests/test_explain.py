@@ -12,9 +12,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from python_calamine import CalamineWorkbook
 
+from tests.builders import library, progress, project, weekly
+from tests.test_ingest_flow import query, run_pass
 from transforms.contract import ERROR_SUMMARY_SHEET
 from transforms.findings import Finding, file_error
-from zhaoshang.intake.explain import CELL_FILL, ROW_FILL, SUMMARY_HEADERS, write_explanation
+from zhaoshang.intake.explain import CELL_FILL, ROW_FILL, SUMMARY_HEADERS, text_width, wrapped_lines, write_explanation
 
 FORMULA_TAG = re.compile(rb"<(\w+:)?f[\s>/]")
 INJECTIONS = ('=HYPERLINK("http://evil.example","点我")', "+1", "-2", "@x", "=1+1", "#N/A")
@@ -348,3 +350,127 @@ def test_heading_names_the_file_as_the_submitter_called_it(tmp_path: Path) -> No
     stored.write_bytes(b"not a workbook")
     out = write_explanation(stored, [], tmp_path / "out.xlsx", display_name="能源6月.xlsx")
     assert load_workbook(out)["错误汇总"]["A1"].value == "文件“能源6月.xlsx”检查结果：共 0 个错误、0 个警告"
+
+
+# ── rows tall enough, columns as wide as their content ───────────────────────
+
+LONG_FIX = ("请核对该项目本周实际完成的投资额和自开工以来的累计完成投资额，累计完成投资应包含本周完成投资；"
+            "如确有调整，请在备注中写明原因，并附上建设单位出具的投资完成情况说明。")
+
+
+def test_wrapped_rows_are_tall_enough_and_short_rows_stay_one_line(tmp_path: Path) -> None:
+    findings = [Finding("error", "对接企业", 5, 3, "所在地区", "吉林", "“所在地区”应为省级行政区全称", LONG_FIX),
+                Finding("warning", "对接企业", 6, 4, "对接日期", "2021-09-01", "对接日期不在报告月份内", "核对日期")]
+    ws = load_workbook(write_explanation(make_original(tmp_path / "a.xlsx"), findings, tmp_path / "o.xlsx"))[
+        ERROR_SUMMARY_SHEET]
+    widths = {c: ws.column_dimensions[c].width for c in "ABCDEFGHI"}
+    # 行 and 列 narrow, the texts wide: 修改建议 at its widest (46), 问题说明 as wide as its longest text
+    # (“所在地区”应为省级行政区全称: 15 full-width characters, quotes included: (30 + 1) / 0.9 → 35)
+    assert widths == {"A": 6, "B": 6, "C": 10, "D": 4, "E": 4, "F": 10, "G": 13, "H": 35, "I": 46}
+    # LONG_FIX is 82 full-width characters (164 units) against 46 × 0.9 − 1 = 40.4 units a line: 5 lines
+    # of 16 pt, plus 4 pt padding
+    assert wrapped_lines(LONG_FIX, 46) == 5
+    assert ws.row_dimensions[4].height == 5 * 16 + 4 == 84
+    assert ws.row_dimensions[5].height == 20  # one line: still set, so that no viewer shrinks it
+    assert ws.row_dimensions[3].height == 20  # the header row
+    assert ws.row_dimensions[4].height > 15  # more than a default row
+
+
+def test_text_width_counts_chinese_double() -> None:
+    assert text_width("本周35480") == 9 and text_width("“本周”") == 8
+    assert wrapped_lines("甲" * 20, 46) == 1 and wrapped_lines("甲" * 21, 46) == 2
+    assert wrapped_lines("第一行\n第二行", 46) == 2
+
+
+# ── two columns that look swapped (through the real ingest pass) ────────────
+
+SWAP_HINT = ("两列可能填反：“本周完成投资（万元）”填的是 35480，“累计完成投资（万元）”填的是 700，"
+             "两者对调后即符合要求，请核对。")
+
+
+def swapped_week(settings) -> None:
+    """李明远's week of 08-23 (P1 累计 34780), then 08-30 with 本周 and 累计 exchanged (35480 / 700)."""
+    library(settings.inbox / "项目库" / "项目库.xlsx", [project("P1"), project("P2"), project("P3")],
+            received=dt.datetime(2021, 6, 1, 9))
+    weekly(settings.inbox / "周报" / "李明远-0823.xlsx", "李明远", "2021-08-23", received=dt.datetime(2021, 8, 30, 10),
+           progress=[progress("P1", 680, 34780), progress("P2", 30, 30, stage="前期手续")])
+    run_pass(settings)
+    weekly(settings.inbox / "周报" / "李明远-0830.xlsx", "李明远", "2021-08-30", received=dt.datetime(2021, 9, 6, 9),
+           progress=[progress("P1", 35480, 700), progress("P2", 20, 10, stage="前期手续"),
+                     progress("P3", 20, 10, stage="前期手续")])
+    run_pass(settings)
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_two_swapped_amounts_get_a_hint(settings) -> None:
+    swapped_week(settings)
+    assert query(settings, "SELECT original_name, status FROM ingested_file WHERE kind = '周报' ORDER BY id") == [
+        ("李明远-0823.xlsx", "loaded"), ("李明远-0830.xlsx", "rejected")]
+    found = query(settings, "SELECT severity, row, col, fix FROM file_finding f JOIN ingested_file i ON i.id = f.file_id "
+                            "WHERE i.original_name = '李明远-0830.xlsx' ORDER BY row, col")
+    assert found == [
+        # P1: 35480 > 700, and 700 below last week's 34780; exchanged, both rules pass: the hint on both
+        ("error", 2, 6, "累计完成投资应包含本周完成投资，请核对。" + SWAP_HINT),
+        ("warning", 2, 7, "累计数一般不应减少；如确需调减，请在备注中说明原因。" + SWAP_HINT),
+        # P2: 20 > 10 and 10 below last week's 30; exchanged, 累计 20 is still below 30: no hint
+        ("error", 3, 6, "累计完成投资应包含本周完成投资，请核对。"),
+        ("warning", 3, 7, "累计数一般不应减少；如确需调减，请在备注中说明原因。"),
+        # P3 (first week reported): 20 > 10, exchanged it passes
+        ("error", 4, 6, "累计完成投资应包含本周完成投资，请核对。两列可能填反：“本周完成投资（万元）”填的是 20，"
+                        "“累计完成投资（万元）”填的是 10，两者对调后即符合要求，请核对。"),
+    ]
+    # the clerk reads it in the explanation workbook's 修改建议, on a row tall enough to show it whole
+    explanation = next(settings.rejected.rglob("*_错误说明.xlsx"))
+    ws = load_workbook(explanation)[ERROR_SUMMARY_SHEET]
+    rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
+    first = rows[1]
+    assert (ws.cell(first, 4).value, ws.cell(first, 5).value) == (2, "F")
+    assert ws.cell(first, 9).value == "累计完成投资应包含本周完成投资，请核对。" + SWAP_HINT
+    lines = wrapped_lines(ws.cell(first, 9).value, ws.column_dimensions["I"].width)
+    assert lines == 4 and ws.row_dimensions[first].height == 4 * 16 + 4
+    # and the rejection mail carries it in its numbered list
+    [mail] = [m for m in map(parsed_eml, settings.outbox.glob("*.eml")) if m["Subject"].startswith("【退回】")]
+    body = mail.get_body(("plain",)).get_content()
+    assert ("1. 工作表“项目进展”第2行F列（本周完成投资（万元））：本周完成投资 35480 万元大于累计完成投资 700 万元。"
+            "（累计完成投资应包含本周完成投资，请核对。" + SWAP_HINT + "）") in body
+
+
+def parsed_eml(path: Path):
+    import email
+    from email import policy
+
+    return email.message_from_bytes(path.read_bytes(), policy=policy.default)
+
+
+def test_the_swap_hint_is_given_only_when_one_exchange_clears_the_row() -> None:
+    from transforms.kinds import weekly as weekly_kind
+    from transforms.kinds.swaps import with_swap_hints
+    from transforms.staging.sheets import StagedSheet
+    from transforms.staging.workbook import StagedWorkbook
+
+    part = StagedSheet(name="项目进展", columns={"_row": [2], "planned_wan": [100.0], "invest_week_wan": [30.0],
+                                             "invest_cum_wan": [20.0]})
+    part.positions = {"planned_wan": 5, "invest_week_wan": 6, "invest_cum_wan": 7}
+    staged = StagedWorkbook(kind="周报", sheets={"项目进展": part})
+
+    def week_at_most(limit_field: str):
+        """A rule flagging 本周 (F2) when it exceeds another column of the row."""
+        def rules(s: StagedWorkbook) -> list[Finding]:
+            c = s.sheets["项目进展"].columns
+            return [Finding("error", "项目进展", 2, 6, "本周完成投资（万元）", "", "太大", "请核对。")
+                    ] if c["invest_week_wan"][0] > c[limit_field][0] else []
+        return rules
+
+    # 本周 30 > 累计 20: exchanging 本周 and 累计 clears it; 本周 ↔ 计划 (100) does not
+    [hinted] = with_swap_hints(staged, weekly_kind.CONTRACT, week_at_most("invest_cum_wan"))
+    assert hinted.fix == ("请核对。两列可能填反：“本周完成投资（万元）”填的是 30，“累计完成投资（万元）”填的是 20，"
+                          "两者对调后即符合要求，请核对。")
+    # with 计划 10 and a rule "本周 ≤ 25", either exchange clears the row: which two are swapped is a guess, no hint
+    part.columns["planned_wan"] = [10.0]
+
+    def at_most_25(s: StagedWorkbook) -> list[Finding]:
+        return [Finding("error", "项目进展", 2, 6, "本周完成投资（万元）", "", "太大", "请核对。")
+                ] if s.sheets["项目进展"].columns["invest_week_wan"][0] > 25 else []
+    [plain] = with_swap_hints(staged, weekly_kind.CONTRACT, at_most_25)
+    assert plain.fix == "请核对。"
+    assert part.columns["invest_week_wan"] == [30.0]  # the staged values themselves are never touched

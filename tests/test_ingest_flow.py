@@ -214,12 +214,16 @@ def test_rejected_file_explanation_is_mailed_to_its_submitter_once(settings: Set
     mails = [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in settings.outbox.glob("*.eml")]
     assert len(mails) == 1
     mail = mails[0]
-    assert (str(mail["To"]), str(mail["Cc"])) == ("zhanghaitao@example.cn", "gaojianhua@example.cn, heting@example.cn")
+    assert (str(mail["To"]), str(mail["Cc"])) == ("张海涛 <zhanghaitao@example.cn>",
+                                                  "高建华 <gaojianhua@example.cn>, 何婷 <heting@example.cn>")
     assert str(mail["Subject"]) == "【退回】能源8月.xlsx 未通过校验，请修改后重新报送"
     body = mail.get_body(preferencelist=("plain",)).get_content()
     assert "有 4 处问题，未能入库" in body
+    lines = body.replace("\r\n", "\n").split("\n\n")
+    assert lines[0] == "张海涛同志：" and lines[-2:] == ["兴安盟经济技术开发区投资促进局", "2021年9月8日\n"]
+    assert "附件《能源8月_错误说明.xlsx》是文件副本" in body
     assert "1. 工作表“对接企业”第2行E列（对接日期）：对接日期 2021-07-30 不在报告月份 2021-08 之内。" in body
     attachment = next(mail.iter_attachments())
-    assert attachment.get_filename().endswith("_能源8月_错误说明.xlsx")
+    assert attachment.get_filename() == "能源8月_错误说明.xlsx"  # the clerk's own name, not the stored copy's
     explanation = next(settings.rejected.rglob("*_错误说明.xlsx"))
     assert attachment.get_content() == explanation.read_bytes()

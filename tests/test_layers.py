@@ -15,7 +15,7 @@ FLOORS = {
     "transforms.contract": 1, "transforms.findings": 1,
     "transforms.staging": 2,
     "transforms.due": 3, "transforms.dimensions": 3, "transforms.status_words": 3,
-    "transforms.kinds": 4, "transforms.marts": 4,
+    "transforms.kinds": 4,
     "warehouse": 5,
     "zhaoshang.settings": 6, "zhaoshang.workcalendar": 6, "zhaoshang.visible": 6,
     "zhaoshang": 7,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import email
 import hashlib
 import logging
@@ -25,9 +26,10 @@ from sqlalchemy import Engine
 from tests.conftest import make_settings
 from warehouse.db import engine_for, upgrade
 from warehouse.schema import mail_delivery
-from zhaoshang.delivery import deliver_pending, leader_addresses, queue_mail
+from zhaoshang.delivery import Attachment, SignOff, deliver_pending, framed, leader_addresses, queue_mail, sign_off
+from zhaoshang.delivery.frame import mail_time, salutation
 from zhaoshang.delivery.mail import build_message, mime_type
-from zhaoshang.settings import MissingSecret, Settings
+from zhaoshang.settings import TIMEZONE, MissingSecret, Settings
 
 USER = "zhaoshang@example.cn"
 PASSWORD = "Tr0ub4dor&3-zs"  # smtplib's AUTH PLAIN/LOGIN take ASCII only
@@ -214,8 +216,9 @@ def test_xlsx_attachment_gets_its_mime_type(tmp_path):
 
 def test_message_id_and_bytes_depend_only_on_the_key(tmp_path, docx):
     settings = make_settings(tmp_path / "share")
+    built = dt.datetime(2021, 9, 8, 9, 41, 7, tzinfo=TIMEZONE)  # the Date is when it was built: held fixed here
     build = lambda key: build_message(settings, key=key, to=TO, cc=[], subject=SUBJECT,  # noqa: E731
-                                      paragraphs=PARAGRAPHS, attachments=[docx]).as_bytes()
+                                      paragraphs=PARAGRAPHS, attachments=[docx], built=built).as_bytes()
     assert build("weekly:2021-09-06") == build("weekly:2021-09-06")
     assert build("weekly:2021-09-06") != build("weekly:2021-09-13")
 
@@ -394,3 +397,115 @@ def test_leader_addresses_come_from_the_roster(tmp_path):
 
 def parsed_file(path: Path) -> EmailMessage:
     return email.message_from_bytes(path.read_bytes(), policy=policy.default)
+
+
+# ── names, the frame, the time, attachments named for people ────────────────
+
+LEADERS = "林振华 <linzhenhua@example.cn>, 韩卫东 <hanweidong@example.cn>"
+
+
+def test_headers_carry_the_rosters_names_encoded(tmp_path, warehouse_url, engine, smtp_server, docx):
+    server = smtp_server()
+    settings = smtp_settings(tmp_path, warehouse_url, server.port)
+    queue_mail(settings, engine, key="names", to=TO, cc=[*CC, "nobody@example.org"], subject=SUBJECT,
+               paragraphs=PARAGRAPHS, attachments=[docx])
+
+    [envelope] = server.envelopes
+    assert envelope.rcpt_tos == [*TO, *CC, "nobody@example.org"]  # the envelope holds bare addresses
+    raw = envelope.content.decode("ascii")  # 7-bit clean: the names are RFC 2047 encoded-words
+    headers = raw.split("\r\n\r\n", 1)[0]
+    assert "=?utf-8?b?5p6X5oyv5Y2O?= <linzhenhua@example.cn>" in headers  # 林振华
+    assert "林振华" not in headers
+    message = parsed(envelope)
+    assert str(message["To"]) == LEADERS
+    assert str(message["Cc"]) == "何婷 <heting@example.cn>, nobody@example.org"  # not in the roster: bare
+    assert [(a.display_name, a.addr_spec) for a in message["To"].addresses] == [
+        ("林振华", "linzhenhua@example.cn"), ("韩卫东", "hanweidong@example.cn")]
+    assert str(message["From"]) == "投资促进局招商引资报送系统 <zhaoshang@example.cn>"
+    assert str(make_header(decode_header(headers.split("From: ", 1)[1].split(" <", 1)[0]))) == "投资促进局招商引资报送系统"
+    [row] = ledger(engine)
+    assert row["recipients"] == "linzhenhua@example.cn,hanweidong@example.cn,heting@example.cn,nobody@example.org"
+
+
+def test_a_sender_name_without_the_office_is_led_by_it(tmp_path):
+    settings = make_settings(tmp_path / "share")
+    settings.mail.sender_name = "招商引资报送系统"
+    message = build_message(settings, key="k", to=TO, cc=[], subject="测试", paragraphs=["x"], attachments=[])
+    assert message["From"].addresses[0].display_name == "兴安盟经济技术开发区投资促进局招商引资报送系统"
+
+
+def test_the_date_is_when_the_mail_was_built(tmp_path, warehouse_url, engine):
+    settings = make_settings(tmp_path / "share", warehouse_url)  # scenario clock 2021-09-08
+    before = dt.datetime.now(TIMEZONE).replace(microsecond=0)
+    first = queue_mail(settings, engine, key="first", to=TO, subject="一", paragraphs=["x"])
+    time.sleep(1.1)
+    second = queue_mail(settings, engine, key="second", to=TO, subject="二", paragraphs=["x"])
+    after = dt.datetime.now(TIMEZONE)
+    dates = [parsed_file(q.eml_path)["Date"].datetime for q in (first, second)]
+
+    # under the scenario clock: the scenario's day, at the real time of day each mail was built
+    assert [d.date() for d in dates] == [dt.date(2021, 9, 8)] * 2
+    assert all(d.utcoffset() == dt.timedelta(hours=8) for d in dates)
+    assert before.time() <= dates[0].time() < dates[1].time() <= after.time()
+    # the .eml names keep the pipeline's clock, as the ledger does
+    assert first.eml_path.name.startswith("20210908-090000_一_")
+
+    settings.today_override = None  # the real clock: the real moment
+    real = mail_time(settings)
+    assert abs(real - dt.datetime.now(TIMEZONE)) < dt.timedelta(seconds=5) and real.utcoffset() == dt.timedelta(hours=8)
+
+
+def test_an_attachment_goes_under_the_name_given(tmp_path, warehouse_url, engine, smtp_server):
+    server = smtp_server()
+    stored = tmp_path / "20210702-093000_0c9808aa_能源 6月_错误说明.xlsx"
+    stored.write_bytes(b"PK\x03\x04explanation")
+    queue_mail(smtp_settings(tmp_path, warehouse_url, server.port), engine, key="att", to=TO, subject="退回",
+               paragraphs=["x"], attachments=[Attachment(stored, "能源 6月_错误说明.xlsx")])
+
+    [attachment] = list(parsed(server.envelopes[0]).iter_attachments())
+    assert attachment.get_filename() == "能源 6月_错误说明.xlsx"
+    assert attachment.get_content_type() == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert attachment.get_content() == stored.read_bytes()
+    raw = server.envelopes[0].content.decode("ascii")
+    assert "filename*=utf-8''%E8%83%BD%E6%BA%90%206%E6%9C%88_%E9%94%99%E8%AF%AF%E8%AF%B4%E6%98%8E.xlsx" in raw
+    legacy_name = raw.split('name="', 1)[1].split('"', 1)[0]
+    assert str(make_header(decode_header(legacy_name))) == "能源 6月_错误说明.xlsx"
+    assert "0c9808aa" not in raw and "20210702" not in raw  # the stored name's prefix is nowhere
+
+
+def test_attachment_names_lose_path_separators_and_control_characters(tmp_path):
+    from zhaoshang.delivery.mail import attachment_name
+
+    assert attachment_name(Attachment(tmp_path / "x.xlsx", "..\\上级/能源\x07 8月.xlsx")) == "_上级_能源_ 8月.xlsx"
+    assert attachment_name(tmp_path / "2021年第8期招商引资工作通报.docx") == "2021年第8期招商引资工作通报.docx"
+
+
+def test_the_frame_salutes_and_signs_as_the_office(tmp_path):
+    settings = make_settings(tmp_path / "share")  # scenario clock 2021-09-08
+    leaders = leader_addresses(settings)
+    assert framed(settings, ["现将8月份招商引资工作情况通报如下。"], to=leaders) == [
+        "各位领导：", "现将8月份招商引资工作情况通报如下。", "兴安盟经济技术开发区投资促进局", "2021年9月8日"]
+    assert salutation(settings, ["zhanghaitao@example.cn"]) == "张海涛同志："
+    assert salutation(settings, ["ZhangHaiTao@example.cn "]) == "张海涛同志："  # addresses compare case-insensitively
+    assert salutation(settings, ["zhanghaitao@example.cn", "limingyuan@example.cn"]) == "各位同志："
+    assert salutation(settings, ["zhanghaitao@example.cn", "linzhenhua@example.cn"]) == "各位领导、同志们："
+    assert salutation(settings, ["nobody@example.org"]) == "您好："
+    assert sign_off(settings, dt.date(2021, 10, 1)) == ["兴安盟经济技术开发区投资促进局", "2021年10月1日"]
+    assert all(isinstance(line, SignOff) for line in sign_off(settings))
+    # given its own greeting; a body already framed is not framed twice
+    once = framed(settings, ["请修改。"], greeting="投资促进局：")
+    assert once == ["投资促进局：", "请修改。", "兴安盟经济技术开发区投资促进局", "2021年9月8日"]
+    assert framed(settings, once, greeting="投资促进局：") == once
+
+
+def test_the_sign_off_is_right_aligned_in_html_and_plain_in_text(tmp_path):
+    settings = make_settings(tmp_path / "share")
+    paragraphs = framed(settings, ["正文。"], to=TO)
+    message = email.message_from_bytes(build_message(settings, key="k", to=TO, cc=[], subject="测试",
+                                                     paragraphs=paragraphs, attachments=[]).as_bytes(),
+                                       policy=policy.default)
+    page = message.get_body(("html",)).get_content()
+    assert '<p>各位领导：</p>\n<p>正文。</p>\n<p style="text-align: right;">兴安盟经济技术开发区投资促进局</p>\n' \
+           '<p style="text-align: right;">2021年9月8日</p>' in page.replace("\r\n", "\n")
+    text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert text == "各位领导：\n\n正文。\n\n兴安盟经济技术开发区投资促进局\n\n2021年9月8日\n"

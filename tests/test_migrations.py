@@ -45,3 +45,21 @@ def test_project_week_mart_keeps_its_rows_through_migration_0006(settings: Setti
         ("P2", "2021-08-23", 0, 0, 0),
         ("P3", "2021-08-30", 0, 1, 0),
     ]
+
+
+def test_the_head_read_from_file_names_is_alembics_head(tmp_path) -> None:
+    from alembic.script import ScriptDirectory
+
+    from warehouse.db import engine_for, head_revision, upgrade
+
+    engine = engine_for(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    assert head_revision() == ScriptDirectory.from_config(alembic_config(engine)).get_current_head() == "0007"
+    upgrade(engine)  # a new warehouse: the full path
+    migrate_to = alembic_config(engine)
+    with engine.begin() as connection:
+        migrate_to.attributes["connection"] = connection
+        command.downgrade(migrate_to, "0006")
+    upgrade(engine)  # one behind: brought to the head, not mistaken for it
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0007"
+    engine.dispose()

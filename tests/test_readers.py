@@ -60,7 +60,7 @@ def test_a_csv_named_xlsx_is_read_as_what_it_is(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("data", "message"), [
     (b"", "文件是空的（0 字节）。"),
-    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "文件不是 Excel 工作簿或 CSV 表格，无法读取。"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "文件是一张图片，不是 Excel 工作簿。"),
     (b"PK\x03\x04garbage", "文件已损坏，无法作为 Excel 工作簿打开。"),
 ])
 def test_unreadable_files_are_explained(tmp_path: Path, data: bytes, message: str) -> None:
@@ -108,8 +108,9 @@ def test_entity_expansion_is_refused(tmp_path: Path) -> None:
 
 
 def test_ole_file_with_encryption_stream_is_reported_as_encrypted(tmp_path: Path) -> None:
-    fake = readers.OLE_MAGIC + b"\x00" * 512 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 512
-    assert read(tmp_path, "secret.xlsx", fake).message == "文件设置了打开密码（已加密），系统无法读取。"
+    from tests.corpus.make_corpus import encrypted_ooxml
+
+    assert read(tmp_path, "secret.xlsx", encrypted_ooxml()).message == "文件设置了打开密码（已加密），系统无法读取其中的内容。"
 
 
 def test_broken_xls_is_refused_in_a_bounded_child(tmp_path: Path) -> None:
@@ -156,7 +157,7 @@ def test_doctype_anywhere_and_wide_xml_are_refused(tmp_path: Path) -> None:
                     lambda x: x.replace(b"<worksheet", b"<!--" + b" " * 5000 + b'--><!DOCTYPE w [<!ENTITY a "b">]><worksheet'))
     assert read(tmp_path, "late.xlsx", late).message == "文件包含不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝读取。"
     wide = _rewrite(xlsx_bytes(), "xl/worksheets/sheet1.xml", lambda x: x.decode().encode("utf-16"))
-    assert read(tmp_path, "wide.xlsx", wide).message == "文件内部的 XML 不是 UTF-8 编码，已拒绝读取。"
+    assert read(tmp_path, "wide.xlsx", wide).message == "文件内部的工作表数据不是 UTF-8 编码（Excel、WPS 不会这样保存），已拒绝读取。"
 
 
 def test_unicode_text_export_is_read(tmp_path: Path) -> None:
@@ -175,7 +176,7 @@ def test_unbalanced_quote_is_refused_not_guessed(tmp_path: Path) -> None:
      "文件是网页（HTML）格式的表格，只是扩展名像 Excel 文件，系统无法可靠读取。"),
     (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>',
      "文件是 Excel 2003 XML 格式（.xml 表格），系统不读取这种格式。"),
-    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "文件不是 Excel 工作簿或 CSV 表格，无法读取。"),
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "文件是 PDF 文档，不是 Excel 工作簿，系统无法从中读取表格。"),
 ])
 def test_web_exports_and_pdfs_are_named_for_what_they_are(tmp_path: Path, data: bytes, message: str) -> None:
     assert read(tmp_path, "x.xls", data).message == message

@@ -38,13 +38,13 @@ def scenario(settings: Settings) -> None:
 
 def test_monthly_reminders_before_and_after_and_never_twice(settings: Settings) -> None:
     scenario(settings)
-    office = "gaojianhua@example.cn, heting@example.cn"
+    office = "高建华 <gaojianhua@example.cn>, 何婷 <heting@example.cn>"  # the roster's names, decoded
     # the August deadline is Monday 09-06; Friday 09-03 is the working day before it
     before = remind(at="2021-09-03T09:00", root=str(settings.root), warehouse_url=settings.warehouse_url)
     assert sorted(before) == ["remind:月报:corn:2021-08:before", "remind:月报:energy:2021-08:before"]
     assert outbox(settings) == [
-        ("zhanghaitao@example.cn", office, "【催报】请于9月6日23:59前报送2021年8月招商工作月报"),
-        ("zhoulina@example.cn", office, "【催报】请于9月6日23:59前报送2021年8月招商工作月报"),
+        ("周丽娜 <zhoulina@example.cn>", office, "【催报】请于9月6日23:59前报送2021年8月招商工作月报"),
+        ("张海涛 <zhanghaitao@example.cn>", office, "【催报】请于9月6日23:59前报送2021年8月招商工作月报"),
     ]
     remind(at="2021-09-03T10:00", root=str(settings.root), warehouse_url=settings.warehouse_url)  # the schedule wakes again
     assert len(outbox(settings)) == 2

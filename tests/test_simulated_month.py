@@ -78,5 +78,7 @@ def test_a_month_of_schedules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         ("2021-09-30", "remind:月报:corn:2021-09:before"), ("2021-09-30", "remind:月报:energy:2021-09:before"),
         ("2021-09-30", "remind:月报:equipment:2021-09:before"),
     ])
-    # every document and mail is on disk: 1 bulletin, 4 digests, 14 reminders
-    assert len(list(settings.outbox.glob("*.eml"))) == 1 + 4 + 14
+    # every document and mail is on disk: 1 bulletin, its 3 groups' excerpts, 4 digests, 14 reminders
+    mails = [path.name for path in settings.outbox.glob("*.eml")]
+    assert len([name for name in mails if "【本组通报摘要】" in name]) == 3
+    assert len(mails) == 1 + 3 + 4 + 14

@@ -141,3 +141,42 @@ def test_csv_weekly_report_in_gbk_and_utf8_bom(settings: Settings, encoding: str
     assert [(f.kind, f.status, f.rows_loaded) for f in summary.files if f.kind == "周报"] == [("周报", "loaded", 1)]
     assert query(settings, "SELECT cadre, project_name, builder, invest_cum_wan FROM fact_project_week") == [
         ("陈静", "汽配项目", "兴安汽配公司", 300.0)]
+
+
+def li_week(settings: Settings, name: str, week: str, cumulative: float, received: dt.datetime) -> None:
+    weekly(settings.inbox / "周报" / name, "李明远", week, received=received,
+           progress=[progress("P1", 10, cumulative, stage="设备安装")])
+
+
+def test_a_late_correction_of_an_old_week_compares_with_the_week_before_it(settings: Settings) -> None:
+    seed_library(settings)
+    li_week(settings, "0816.xlsx", "2021-08-16", 900, dt.datetime(2021, 8, 23, 9))
+    li_week(settings, "0823.xlsx", "2021-08-23", 1000, dt.datetime(2021, 8, 30, 9))
+    li_week(settings, "0830.xlsx", "2021-08-30", 1050, dt.datetime(2021, 9, 6, 9))
+    run_pass(settings)
+    li_week(settings, "0823（更正）.xlsx", "2021-08-23", 880, dt.datetime(2021, 9, 7, 9))
+    summary = run_pass(settings)
+    assert [(f.name, f.status, f.warnings) for f in summary.files] == [("0823（更正）.xlsx", "loaded", 1)]
+    assert query(settings, "SELECT message FROM file_finding WHERE severity = 'warning'") == [
+        ("累计完成投资 880 万元低于上次报告（2021-08-16）的 900 万元。",)]
+
+
+def test_a_pass_reads_only_the_weeks_its_files_can_compare_with(settings: Settings) -> None:
+    import sqlalchemy as sa
+
+    from zhaoshang.intake import ingest
+    from zhaoshang.intake.helper import examine_all
+
+    seed_library(settings)
+    for day, cumulative in (("08-02", 700), ("08-09", 800), ("08-16", 900), ("08-23", 1000)):
+        li_week(settings, f"{day}.xlsx", f"2021-{day}", cumulative, dt.datetime(2021, 9, 1, 9))
+    run_pass(settings)
+    li_week(settings, "0830.xlsx", "2021-08-30", 1050, dt.datetime(2021, 9, 6, 9))
+    engine = sa.create_engine(settings.warehouse_url)
+    try:
+        fresh, _ = ingest.collect(settings, engine)
+        known = ingest.known_facts(engine, examine_all(fresh, settings))
+    finally:
+        engine.dispose()
+    # of four stored weeks only the last one before 08-30 is read
+    assert as_text(known.cumulative.itertuples(index=False, name=None)) == [("P1", "2021-08-23", 1000.0)]

@@ -168,3 +168,19 @@ def monthly_reminder_stage(day: dt.date, deadline_day: int, is_workday: IsWorkda
         if next_workday_after(due, is_workday) == day:
             return month, "after"
     return None
+
+
+def stand_in_note(weeks: Sequence[dt.date], snapshots: pd.DataFrame) -> str | None:
+    """The sentence an output prints when some of `weeks` (Mondays) ended before the first library
+    snapshot arrived, so that their dues came from the earliest snapshot (DESIGN §5); None otherwise."""
+    if snapshots.empty or not weeks:
+        return None
+    before = weeks_before_library(min(weeks), snapshots)
+    covered = sorted(set(before) & set(weeks))
+    if not covered:
+        return None
+    first = pd.to_datetime(snapshots["snapshot_at"]).min()
+    span = (f"{covered[0].month}月{covered[0].day}日那一周" if len(covered) == 1 else
+            f"{covered[0].month}月{covered[0].day}日至{covered[-1].month}月{covered[-1].day}日开始的各周")
+    return (f"注：项目库于{first.year}年{first.month}月{first.day}日首次报送，{span}的应报周报名单"
+            "按最早一份项目库确定。")

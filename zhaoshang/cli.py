@@ -21,6 +21,23 @@ DEMO_MONTH, DEMO_WEEK, DEMO_HALF = "2021-08", "2021-08-30", "2021H1"  # the demo
 STATUS_ZH = {"loaded": "已入库", "rejected": "已退回", "duplicate": "重复（未再入库）", "superseded": "已被更正版本替代"}
 
 
+FLOW_COMMANDS = {"ingest", "demo", "bulletin", "digest", "appraisal", "remind"}
+
+
+@app.callback()
+def _before(ctx: typer.Context) -> None:
+    """Commands that run a flow report it to the serving process's Prefect API when one answers
+    (zhaoshang/prefect_api.py), rather than starting Prefect's temporary server for one run."""
+    if ctx.invoked_subcommand in FLOW_COMMANDS and "--help" not in sys.argv:
+        from zhaoshang.prefect_api import use_serving_api
+        from zhaoshang.settings import load_settings
+
+        try:
+            use_serving_api(load_settings())
+        except Exception:  # noqa: BLE001 — a bad configuration is reported by the command itself
+            pass
+
+
 def _shown(text: object) -> str:
     """Submitted text (a file name, a cell value in a message) fit for the terminal: control
     characters shown as \\x1b, and [..] never taken as rich markup."""
@@ -217,36 +234,99 @@ def status(month: str = typer.Option(None, help="Only this month's monthly repor
         _checked(month_argument, month)
     if week is not None:
         _checked(week_argument, week)
-    from flows.common import open_warehouse
+    import datetime as dt
+
+    from transforms import kinds
+    from transforms.due import stand_in_note
+    from transforms.status_words import STATUS_WORDS
+    from warehouse.db import engine_for, upgrade
     from zhaoshang import status as queries
+    from zhaoshang.intake.dimensions import library_snapshots
+    from zhaoshang.runs import last_flow_runs
     from zhaoshang.settings import load_settings
 
     settings = load_settings()
-    engine = open_warehouse(settings)
+    engine = engine_for(settings.warehouse_url)
+    upgrade(engine)
     names = {g.code: g.name for g in settings.groups}
-    kind, period = ("月报", month) if month else ("周报", week) if week else (None, None)
+    monthly, weekly = kinds.monthly.KIND.name, kinds.weekly.KIND.name
+    kind, period = (monthly, month) if month else (weekly, week) if week else (None, None)
     frame = queries.submissions(engine, kind, period)
     table = Table(title="报送情况")
-    for column in ("类型", "报送主体", "期间", "状态", "收到时间", "截止时间"):
-        table.add_column(column)
+    for column in ("类型", "报送主体", "期间", "状态", "收到时间", "截止时间"):  # nothing cut to "…"
+        table.add_column(column, no_wrap=column in ("类型", "期间", "状态"), overflow="fold")
     for row in frame.itertuples():
         if row.status != "on_time" or period:
-            received = "" if row.received_at is None or row.received_at != row.received_at else str(row.received_at)[:16]
-            table.add_row(row.kind, names.get(row.subject, row.subject), str(row.period), queries.STATUS_ZH[row.status],
-                          received, str(row.due_at)[:16])
+            received = "" if row.received_at is None or row.received_at != row.received_at else str(row.received_at)[5:16]
+            table.add_row(row.kind, names.get(row.subject, row.subject), str(row.period), STATUS_WORDS[row.status],
+                          received, str(row.due_at)[5:16])  # MM-DD HH:MM: the year is plain from the period
     console.print(table)
-    console.print("合计：" + "，".join(f"{queries.STATUS_ZH[k]} {v}" for k, v in queries.counts(frame).items()))
-    runs = queries.last_flow_runs()
-    if runs:
-        console.print("各流程最近一次运行：" + "；".join(f"{n} {s} {t}" for n, s, t in runs))
+    console.print("合计：" + "，".join(f"{STATUS_WORDS[k]} {v}" for k, v in queries.counts(frame).items()))
+    weeks = sorted({dt.date.fromisoformat(str(p)[:10]) for k, p in zip(frame["kind"], frame["period"]) if k == weekly})
+    note = stand_in_note(weeks, library_snapshots(engine))
+    if note:
+        console.print(note)
+    unplaced = queries.unplaced_rejections(engine)
+    if len(unplaced):
+        console.print(f"另有 {len(unplaced)} 个退回文件读不出报送主体或期间，未归入上表（已通知办公室）：")
+        for row in unplaced.itertuples():
+            console.print(f"  {row.kind}/{_shown(row.original_name)}（收到 {str(row.received_at)[:16]}）"
+                          f"错误说明：{_shown(row.explanation_path or '')}")
+    runs = last_flow_runs()
+    console.print("各流程最近一次运行：" + ("；".join(f"{r.flow} {r.state} {r.started}".rstrip() for r in runs)
+                                           if runs else "无法读取流程运行记录"))
 
 
 @app.command()
-def serve(port: int = typer.Option(4200, help="Port of the local Prefect server (if none is configured).")) -> None:
-    """Run everything on this machine: a Prefect server (unless configured) serving every deployment."""
+def serve(port: int = typer.Option(4200, help="Port of the local Prefect server (if none is configured)."),
+          listen: str = typer.Option(None, help="Where the office's page listens, HOST:PORT (default: [web] in config).")) -> None:
+    """Run everything on this machine: every deployment, the inbox watcher and the office's page."""
     from zhaoshang.serving import serve_all
 
-    serve_all(port)
+    serve_all(port, listen=_listen(listen))
+
+
+# ── the office's page (DESIGN §7) ──
+def _listen(text: str | None) -> tuple[str, int] | None:
+    """--listen HOST:PORT checked before anything starts (None: the configured address)."""
+    from zhaoshang.web.config import parse_listen
+
+    return None if text is None else _checked(parse_listen, text)
+
+
+@app.command()
+def web(listen: str = typer.Option(None, help="HOST:PORT to listen on (default: [web] in config, 127.0.0.1:8080).")) -> None:
+    """Serve the office's read-only page alone (no schedules, no watcher)."""
+    from zhaoshang.serving import serve_page
+
+    serve_page(_listen(listen))
+
+
+user_app = typer.Typer(help="Sign-in accounts of the office's page (roster members only).", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("password")
+def user_password(name: str = typer.Argument(..., help="The person's name as in the roster.")) -> None:
+    """Set NAME's password for the page: asked twice on a terminal, else one line of standard input."""
+    import getpass
+
+    from zhaoshang.settings import load_settings
+    from zhaoshang.web.accounts import AccountError, set_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"{name} 的新密码：")
+        if getpass.getpass("再输入一次：") != password:
+            Console(stderr=True).print("[red]两次输入的密码不一致，未修改。[/red]", highlight=False)
+            raise typer.Exit(2)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        set_password(load_settings(), name, password)
+    except AccountError as error:
+        Console(stderr=True).print(f"[red]{error}[/red]", highlight=False)
+        raise typer.Exit(2) from None
+    console.print(f"已为“{_shown(name)}”设置网页登录密码（只保存其哈希值）。")
 
 
 def main() -> None:  # pragma: no cover - console entry point

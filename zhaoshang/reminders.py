@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 
 from transforms import kinds
 from warehouse.schema import ingested_file
+from zhaoshang.delivery.frame import framed
 from zhaoshang.delivery.mail import queue_mail
 from zhaoshang.intake.dimensions import library_snapshots
 from zhaoshang.settings import Settings
@@ -84,15 +85,15 @@ def reminder_text(settings: Settings, r: Reminder) -> tuple[str, list[str]]:
         state = (f"系统收到了您报送的《{r.rejected_file}》，但未通过校验，已退回待更正；"
                  f"错误说明（标红单元格与修改方法）见共享文件夹 {r.explanation}。")
         late = "截止时间已过，" if r.stage == "after" else ""
-        return (f"【待更正】{what}已退回，请于{when}前更正" if r.stage == "before" else f"【逾期提醒】{what}已退回，尚待更正", [
-            f"{r.person}同志：", state, f"{late}请按错误说明更正后重新放入{folder}。", f"{settings.zone.office}"])
+        return (f"【待更正】{what}已退回，请于{when}前更正" if r.stage == "before" else f"【逾期提醒】{what}已退回，尚待更正",
+                framed(settings, [state, f"{late}请按错误说明更正后重新放入{folder}。"], greeting=f"{r.person}同志："))
     if r.stage == "before":
-        return (f"【催报】请于{when}前报送{what}", [
-            f"{r.person}同志：", f"{what}的报送截止时间为{when}，系统尚未收到。",
-            f"请按模板填写后放入{folder}。如已放入，请忽略本提醒。", f"{settings.zone.office}"])
-    return (f"【逾期提醒】{what}尚未报送", [
-        f"{r.person}同志：", f"{what}的报送截止时间{when}已过，系统仍未收到。",
-        f"请尽快放入{folder}；逾期情况将计入半年考核的报送及时率。", f"{settings.zone.office}"])
+        return (f"【催报】请于{when}前报送{what}", framed(settings, [
+            f"{what}的报送截止时间为{when}，系统尚未收到。",
+            f"请按模板填写后放入{folder}。如已放入，请忽略本提醒。"], greeting=f"{r.person}同志："))
+    return (f"【逾期提醒】{what}尚未报送", framed(settings, [
+        f"{what}的报送截止时间{when}已过，系统仍未收到。",
+        f"请尽快放入{folder}；逾期情况将计入半年考核的报送及时率。"], greeting=f"{r.person}同志："))
 
 
 def send_reminders(settings: Settings, engine: Engine, reminders: list[Reminder]) -> list[str]:

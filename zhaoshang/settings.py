@@ -35,6 +35,7 @@ class Group(BaseModel):
     sectors: list[str] = []
     budget_yuan: float = 0
     key_enterprises: list[str] = []
+    contacts_target: int = 0  # 年度对接企业目标（家次）: the bulletin's 序时进度 of contacts; 0 = none
 
 
 class Person(BaseModel):
@@ -121,6 +122,7 @@ class Settings(BaseModel):
     aliases: dict[str, list[str]] = {}
     people: list[Person] = []
     config_path: Path | None = None
+    report_pdf: bool = True  # every report also written as PDF beside its .docx (ZHAOSHANG_REPORT_PDF=0: not)
 
     model_config = {"arbitrary_types_allowed": True}
 
@@ -244,4 +246,12 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
         aliases=raw.get("aliases", {}),
         people=[Person(**p) for p in raw.get("people", [])],
         config_path=config_path,
+        report_pdf=_switch(env.get("ZHAOSHANG_REPORT_PDF"), raw.get("reports", {}).get("pdf", True)),
     )
+
+
+def _switch(value: str | None, default: bool) -> bool:
+    """An on/off environment variable ("0", "no", "false", "off" turn it off); unset or empty: `default`."""
+    if value is None or not value.strip():
+        return bool(default)
+    return value.strip().lower() not in {"0", "no", "false", "off"}

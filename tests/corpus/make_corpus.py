@@ -52,16 +52,18 @@ FIRST_ARRIVAL = dt.datetime(2021, 9, 3, 8, 0)
 
 # Messages the reader and staging give (asserted exactly).
 EMPTY = "文件是空的（0 字节）。"
-ENCRYPTED = "文件设置了打开密码（已加密），系统无法读取。"
+ENCRYPTED = "文件设置了打开密码（已加密），系统无法读取其中的内容。"
 BOMB = "文件解压后体积异常巨大（疑似压缩炸弹），已拒绝读取。"
 ENTITIES = "文件包含不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝读取。"
 FAR_CELL = "工作表中有数据的范围异常（到第 1048576 行、第 16384 列），已拒绝读取。"
 CORRUPT = "文件已损坏，无法作为 Excel 工作簿打开。"
 CORRUPT_INSIDE = "文件内部数据损坏，无法读取。"
-NOT_SPREADSHEET = "文件不是 Excel 工作簿或 CSV 表格，无法读取。"
-ZIP_NOT_WORKBOOK = "这是一个压缩文件，但不是 Excel 工作簿。"
+IMAGE = "文件是一张图片，不是 Excel 工作簿。"
+PDF = "文件是 PDF 文档，不是 Excel 工作簿，系统无法从中读取表格。"
+WORD_DOCX = "文件是 Word 文档（.docx），不是 Excel 工作簿。"
+BROKEN_OLE = "文件已损坏或结构不完整，系统无法读取其中的表格。"
 TEXT_NAMED_XLSX = "文件名是 .xlsx，但内容是纯文本，不是 Excel 工作簿。"
-NOT_UTF8_XML = "文件内部的 XML 不是 UTF-8 编码，已拒绝读取。"
+NOT_UTF8_XML = "文件内部的工作表数据不是 UTF-8 编码（Excel、WPS 不会这样保存），已拒绝读取。"
 
 
 # ── what a case must come to ─────────────────────────────────────────────────
@@ -729,14 +731,14 @@ def hostile_monthly_cases() -> list[Case]:
 
     add("truncated-xlsx", "装备7月月报（下载中断）.xlsx", base[: len(base) // 2], _refused(CORRUPT, hostile=True),
         "a workbook cut off half way (an interrupted copy)")
-    add("png-named-xlsx", "装备7月月报截图.xlsx", _png(), _refused(NOT_SPREADSHEET, hostile=True),
+    add("png-named-xlsx", "装备7月月报截图.xlsx", _png(), _refused(IMAGE, hostile=True),
         "a screenshot saved as .xlsx")
-    add("pdf-named-xlsx", "装备7月月报.pdf.xlsx", _pdf(), _refused(NOT_SPREADSHEET, hostile=True),
+    add("pdf-named-xlsx", "装备7月月报.pdf.xlsx", _pdf(), _refused(PDF, hostile=True),
         "a PDF print of the report renamed to .xlsx")
-    add("docx-in-inbox", "装备7月工作总结.docx", _docx(), _refused(ZIP_NOT_WORKBOOK, hostile=True),
+    add("docx-in-inbox", "装备7月工作总结.docx", _docx(), _refused(WORD_DOCX, hostile=True),
         "a Word document (a zip, but not a workbook)")
     add("ole-garbage", "装备7月月报（旧格式损坏）.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 40,
-        _refused("文件无法解析（CalamineError）。", hostile=True),
+        _refused(BROKEN_OLE, hostile=True),
         "an .xls whose OLE header leads nowhere (parsed in a memory-capped child with a time-out)")
 
     sheets = monthly_sheets("equipment", "2021-07", expenses=[expense("2021-07-05", "约一千", "陈静")])

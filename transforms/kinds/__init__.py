@@ -44,7 +44,8 @@ def registered(kind: Kind) -> Iterator[Kind]:
 
 def guess_kind(sheets: Mapping[str, Sequence[Sequence[object]]]) -> str | None:
     """Which kind of workbook these sheets look like: by a sheet name only one kind has, else by a
-    table's required headers (three or more) in the first rows of any sheet."""
+    table's required headers (three or more) in the first rows of any sheet — the kind whose table
+    has the most of them (a library's table also holds three of a weekly report's headers)."""
     kinds = list(KINDS.values())
     signatures = {header_key(name): kind.name for kind in kinds for name in kind.signature_sheets(kinds)}
     for name in sheets:
@@ -52,8 +53,12 @@ def guess_kind(sheets: Mapping[str, Sequence[Sequence[object]]]) -> str | None:
             return found
     for rows in sheets.values():
         keys = {header_key(v) for row in rows[:HEADER_PEEK] for v in row}
+        best, most = None, 2
         for kind in kinds:
             table = next((s for s in kind.contract.sheets if s.layout == "table"), None)
-            if table and sum(header_key(c.header) in keys for c in table.columns if c.required) >= 3:
-                return kind.name
+            found = sum(header_key(c.header) in keys for c in table.columns if c.required) if table else 0
+            if found > most:
+                best, most = kind.name, found
+        if best:
+            return best
     return None

@@ -16,7 +16,7 @@ from transforms.staging.workbook import StagedWorkbook
 CONTRACT = Workbook(
     kind="项目库",
     title="项目库",
-    extensions=(".xlsx", ".xls"),
+    extensions=(".xlsx", ".xls", ".xlsb", ".ods"),
     sheets=(
         Sheet(
             name="项目库",

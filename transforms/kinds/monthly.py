@@ -21,7 +21,7 @@ from transforms.staging.workbook import StagedWorkbook, basic_info
 CONTRACT = Workbook(
     kind="月报",
     title="招商工作月报",
-    extensions=(".xlsx", ".xls"),
+    extensions=(".xlsx", ".xls", ".xlsb", ".ods"),
     sheets=(
         Sheet(
             name="基本信息",

@@ -21,7 +21,7 @@ from transforms.staging.workbook import StagedWorkbook
 CONTRACT = Workbook(
     kind="述职评议",
     title="半年述职评议",
-    extensions=(".xlsx", ".xls", ".csv"),
+    extensions=(".xlsx", ".xls", ".xlsb", ".ods", ".csv"),
     sheets=(
         Sheet(
             name="评议得分",

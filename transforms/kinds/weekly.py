@@ -28,6 +28,7 @@ from transforms.contract import (
 from transforms.due import ACTIVE_PROJECT_STATUSES, digest_week_on, library_as_of, weekly_deadline, weekly_reports_due
 from transforms.findings import Finding, file_error
 from transforms.kinds.base import Calendar, Kind, Known, Person
+from transforms.kinds.swaps import with_swap_hints
 from transforms.staging.sheets import StagedSheet, stage_table
 from transforms.staging.workbook import StagedWorkbook, basic_info
 
@@ -49,7 +50,7 @@ PROGRESS_COLUMNS = (
 CONTRACT = Workbook(
     kind="周报",
     title="项目周报",
-    extensions=(".xlsx", ".xls", ".csv"),
+    extensions=(".xlsx", ".xls", ".xlsb", ".ods", ".csv"),
     sheets=(
         Sheet(
             name="基本信息",
@@ -281,6 +282,10 @@ class Weekly(Kind):
         known.history = None
 
     def rules(self, staged: StagedWorkbook, known: Known) -> list[Finding]:
+        """The rules below; a row they refuse that two exchanged amounts would clear says so (swaps.py)."""
+        return with_swap_hints(staged, self.contract, lambda s: self.row_rules(s, known))
+
+    def row_rules(self, staged: StagedWorkbook, known: Known) -> list[Finding]:
         if known.history is None:
             known.history = cumulative_history(known.cumulative)
         return (csv_rows_disagree(staged)

@@ -10,6 +10,7 @@ is byte for byte the .eml in outbox/. Without an SMTP server the .eml is all the
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import html
 import logging
@@ -33,7 +34,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from warehouse.schema import mail_delivery
-from zhaoshang.settings import TIMEZONE, Mail, Settings
+from zhaoshang.delivery.frame import SignOff, mail_time, office_name, person_by_address
+from zhaoshang.settings import Mail, Settings
 from zhaoshang.visible import visible_controls
 
 log = logging.getLogger(__name__)
@@ -54,12 +56,29 @@ MIME_TYPES = {
 WORD_BYTES = 42  # UTF-8 bytes per RFC 2047 word: 56 base64 chars + 12 keeps each word under 75
 MAX_ATTACHMENT_NAME = 80  # characters; keeps the unsplit RFC 2231 filename* line well under 998 bytes
 UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')  # not allowed (or unwise) in Windows names
+UNSAFE_IN_ATTACHMENT_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')  # spaces are kept: they are the sender's
+SIGN_OFF_STYLE = ' style="text-align: right;"'
 HTML_PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"></head>
 <body style="font-family: 'Microsoft YaHei', 'PingFang SC', SimSun, sans-serif; font-size: 14px; line-height: 1.6;">
 {body}
 </body></html>
 """
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to attach and the name its reader sees (empty: the file's own name).
+
+    E.g. `Attachment(stored, "能源8月_错误说明.xlsx")` for a file kept under an internal name."""
+
+    path: Path
+    name: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The name the attachment goes under."""
+        return self.name or Path(self.path).name
 
 
 @dataclass(frozen=True)
@@ -93,9 +112,18 @@ def leader_addresses(settings: Settings) -> list[str]:
     return list(dict.fromkeys(addresses))
 
 
+def report_attachments(docx: Path) -> list[Path]:
+    """What a report's mail carries: its PDF beside it (same stem) when there is one, then the .docx."""
+    pdf = Path(docx).with_suffix(".pdf")
+    return [pdf, Path(docx)] if pdf.is_file() else [Path(docx)]
+
+
 def queue_mail(settings: Settings, engine: Engine, *, key: str, to: Sequence[str], subject: str,
-               paragraphs: Sequence[str], attachments: Sequence[Path] = (), cc: Sequence[str] = ()) -> QueuedMail:
-    """Build, write and record the mail `key` once, then try to send it; a known key returns its entry."""
+               paragraphs: Sequence[str], attachments: Sequence[Path | Attachment] = (), cc: Sequence[str] = ()) -> QueuedMail:
+    """Build, write and record the mail `key` once, then try to send it; a known key returns its entry.
+
+    `to`/`cc` are bare addresses; the roster's names are added in the headers. `attachments` are
+    paths (attached under their own name) or `Attachment`s (under the name given)."""
     known = _entry(engine, key)
     if known is not None:
         return _as_queued(settings, known)
@@ -128,24 +156,48 @@ def deliver_pending(settings: Settings, engine: Engine) -> DeliveryReport:
 # ── building the message (stdlib `email`, once) ──────────────────────────────
 
 def build_message(settings: Settings, *, key: str, to: Sequence[str], cc: Sequence[str], subject: str,
-                  paragraphs: Sequence[str], attachments: Sequence[Path]) -> EmailMessage:
-    """The whole mail: encoded headers, a plain-text and an HTML part, then the attachments."""
+                  paragraphs: Sequence[str], attachments: Sequence[Path | Attachment],
+                  built: dt.datetime | None = None) -> EmailMessage:
+    """The whole mail: encoded headers, a plain-text and an HTML part, then the attachments.
+
+    `built` is the Date (default: now, `frame.mail_time`); with the same key and `built` the bytes are the same."""
     message = EmailMessage(policy=POLICY)
-    message["From"] = Address(settings.mail.sender_name, addr_spec=settings.mail.sender_address)
-    message["To"] = [Address(addr_spec=a) for a in to]
+    message["From"] = sender(settings)
+    roster = person_by_address(settings)
+    message["To"] = [recipient(a, roster) for a in to]
     if cc:
-        message["Cc"] = [Address(addr_spec=a) for a in cc]
+        message["Cc"] = [recipient(a, roster) for a in cc]
     message["Subject"] = subject
-    message["Date"] = settings.now().replace(tzinfo=TIMEZONE)
+    message["Date"] = built or mail_time(settings)
     message["Message-ID"] = message_id(settings, key)
     message.set_content(plain_text(paragraphs), cte="base64")
     message.add_alternative(html_text(paragraphs), subtype="html", cte="base64")
     if attachments:
         message.make_mixed()
-        for path in attachments:
-            message.attach(attachment_part(Path(path)))
+        for item in attachments:
+            message.attach(attachment_part(item))
     _tidy(message, key)
     return message
+
+
+def sender_name(settings: Settings) -> str:
+    """The From display name: the configured sender name, led by the office's name when it lacks it
+    (投资促进局招商引资报送系统; a bare "招商引资报送系统" becomes 兴安盟经济技术开发区投资促进局招商引资报送系统)."""
+    name, office = settings.mail.sender_name.strip(), settings.zone.office
+    if not name:
+        return office_name(settings)
+    return name if office in name else f"{office_name(settings)}{name}"
+
+
+def sender(settings: Settings) -> Address:
+    """The From address: the office's system under its Chinese name (RFC 2047-encoded on the wire)."""
+    return Address(sender_name(settings), addr_spec=settings.mail.sender_address)
+
+
+def recipient(address: str, roster: dict | None = None) -> Address:
+    """A recipient with the roster's name for the address (张海涛 <zhanghaitao@…>), else the bare address."""
+    person = (roster or {}).get(address.strip().lower())
+    return Address(person.name if person else "", addr_spec=address)
 
 
 def message_id(settings: Settings, key: str) -> str:
@@ -160,21 +212,28 @@ def plain_text(paragraphs: Sequence[str]) -> str:
 
 
 def html_text(paragraphs: Sequence[str]) -> str:
-    """The text/html body: one <p> per paragraph, the caller's text escaped (control characters shown as \\x01)."""
-    body = "\n".join(f"<p>{html.escape(visible_controls(p)).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    """The text/html body: one <p> per paragraph, the caller's text escaped (control characters shown as \\x01);
+    the sign-off lines (`frame.SignOff`) right-aligned."""
+    body = "\n".join(f"<p{SIGN_OFF_STYLE if isinstance(p, SignOff) else ''}>"
+                     f"{html.escape(visible_controls(p)).replace(chr(10), '<br>')}</p>" for p in paragraphs)
     return HTML_PAGE.format(body=body)
 
 
-def attachment_name(path: Path) -> str:
-    """The name shown for an attachment: the file's own, its stem shortened to fit MAX_ATTACHMENT_NAME."""
-    if len(path.name) <= MAX_ATTACHMENT_NAME:
-        return path.name
-    return path.stem[: MAX_ATTACHMENT_NAME - len(path.suffix) - 1] + "…" + path.suffix
+def attachment_name(item: Path | Attachment) -> str:
+    """The name shown for an attachment: the one given (else the file's own), without path separators or
+    control characters, its stem shortened to fit MAX_ATTACHMENT_NAME."""
+    shown = item.shown if isinstance(item, Attachment) else Path(item).name
+    shown = UNSAFE_IN_ATTACHMENT_NAME.sub("_", shown).strip(" .") or "附件"
+    name = Path(shown)
+    if len(shown) <= MAX_ATTACHMENT_NAME:
+        return shown
+    return name.stem[: MAX_ATTACHMENT_NAME - len(name.suffix) - 1] + "…" + name.suffix
 
 
-def attachment_part(path: Path) -> EmailMessage:
-    """A base64 attachment under its own (Chinese) file name, as Outlook, Foxmail and QQ Mail read it."""
-    name = attachment_name(path)
+def attachment_part(item: Path | Attachment) -> EmailMessage:
+    """A base64 attachment under its (Chinese) file name, as Outlook, Foxmail and QQ Mail read it."""
+    path = Path(item.path if isinstance(item, Attachment) else item)
+    name = attachment_name(item)
     part = EmailMessage(policy=POLICY)
     # Set raw and pre-folded on purpose: the stdlib folder RFC 2047-encodes a long MIME subtype
     # ("application/=?utf-8?q?vnd=2Eopenxml...") once a name parameter follows, re-encodes an

@@ -15,6 +15,7 @@ import logging
 import math
 import os
 import re
+import unicodedata
 import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -42,7 +43,19 @@ ROW_FILL = {"error": "FFC7CE", "warning": "FFEB9C"}
 HEADER_FILL = "D9D9D9"
 
 SUMMARY_HEADERS = ("序号", "级别", "工作表", "行", "列", "列名", "单元格内容", "问题说明", "修改建议")
-SUMMARY_WIDTHS = (6, 6, 14, 6, 6, 18, 28, 44, 44)
+# (narrowest, widest) width of each column, in Excel character units (a Chinese character counts 2):
+# a column is as wide as its widest cell within these bounds, then the text wraps.
+SUMMARY_WIDTH_BOUNDS = ((5, 6), (5, 6), (8, 16), (4, 8), (4, 5), (8, 20), (10, 30), (16, 46), (16, 46))
+SUMMARY_WIDTHS = tuple(widest for _, widest in SUMMARY_WIDTH_BOUNDS)  # the widest each column may become
+# Row heights, in points: what one line of 11-point text takes in Excel, WPS and LibreOffice (CJK faces
+# are taller than Calibri: 等线/宋体 ~14.3, Noto Sans CJK ~16), plus the cell's top and bottom padding.
+LINE_HEIGHT = 16.0
+ROW_PADDING = 4.0
+DEFAULT_ROW_HEIGHT = 15.0
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+# A Chinese character is ~2.1 digit widths wide in the CJK faces, and a wrapped line loses a character
+# at its end now and then: lines are counted against 90 % of the column, less its padding.
+USABLE_WIDTH = 0.9
 SUMMARY_HEADER_ROW = 3  # row 1: heading, row 2: how to read it, row 3: table header
 VALUE_COLUMN = SUMMARY_HEADERS.index("单元格内容") + 1
 
@@ -175,6 +188,51 @@ def _summary_row(ws: Worksheet, row: int, seq: int, finding: Finding,
         _link_to_cell(ws.cell(row=row, column=3), finding, targets)
 
 
+# ── row heights and column widths ────────────────────────────────────────────
+def text_width(text: str) -> int:
+    """Width of text in Excel character units: Chinese (full-width) characters count 2, and so do the
+    ambiguous ones (“”、…), which the Chinese faces draw full-width."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a wrapping cell `width` characters wide."""
+    usable = max(width * USABLE_WIDTH - 1, 1)
+    return sum(max(1, math.ceil(text_width(line) / usable)) for line in str(text).split("\n"))
+
+
+def row_height(lines: int) -> float:
+    """The height (points) of a row whose tallest cell holds `lines` lines."""
+    return min(MAX_ROW_HEIGHT, max(DEFAULT_ROW_HEIGHT, lines * LINE_HEIGHT + ROW_PADDING))
+
+
+def fit_rows(ws: Worksheet, first_row: int, last_row: int, widths: Sequence[float]) -> None:
+    """Give each row an explicit height that shows its wrapped text whole (Excel, WPS and LibreOffice
+    do not all grow a row by themselves: LibreOffice cut the 修改建议 of a file openpyxl wrote)."""
+    for row in range(first_row, last_row + 1):  # ws.cell, not ws[row]: that measures the whole sheet each time
+        values = ((ws.cell(row=row, column=col).value, width) for col, width in enumerate(widths, start=1))
+        lines = max((wrapped_lines(value, width) for value, width in values if value not in (None, "")), default=1)
+        ws.row_dimensions[row].height = row_height(lines)
+
+
+def summary_widths(findings: Sequence[Finding]) -> list[int]:
+    """Column widths of 错误汇总 suited to what the columns hold (行 and 列 narrow, the texts wide)."""
+    columns: list[list[str]] = [[title] for title in SUMMARY_HEADERS]
+    for seq, finding in enumerate(findings, start=1):
+        values = (seq, SEVERITY_TEXT.get(finding.severity, finding.severity), finding.sheet, finding.row,
+                  column_letter(finding.col) if finding.col else "", finding.header, finding.value,
+                  finding.message, finding.fix)
+        for texts, value in zip(columns, values):
+            texts.append(max(str("" if value is None else value).split("\n"), key=text_width))
+    return [max(low, min(high, fitting_width(max(text_width(t) for t in texts))))
+            for texts, (low, high) in zip(columns, SUMMARY_WIDTH_BOUNDS)]
+
+
+def fitting_width(units: int) -> int:
+    """The narrowest column in which text `units` wide stays on one line (by `wrapped_lines`' measure)."""
+    return math.ceil((units + 1) / USABLE_WIDTH)
+
+
 def add_summary_sheet(wb: Workbook, original: Path, findings: Sequence[Finding],
                       targets: Mapping[str, Worksheet]) -> Worksheet:
     """Insert 错误汇总 as the first sheet of `wb`; `targets` maps finding sheets to copied sheets."""
@@ -184,8 +242,10 @@ def add_summary_sheet(wb: Workbook, original: Path, findings: Sequence[Finding],
     write_text(ws.cell(row=2, column=1), _guidance(bool(targets)))
     ws.cell(row=2, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(SUMMARY_HEADERS))
-    ws.row_dimensions[2].height = 36
-    for col, (title, width) in enumerate(zip(SUMMARY_HEADERS, SUMMARY_WIDTHS), start=1):
+    widths = summary_widths(findings)
+    ws.row_dimensions[1].height = row_height(1) + 4  # the 14-point heading
+    ws.row_dimensions[2].height = row_height(wrapped_lines(ws.cell(row=2, column=1).value, sum(widths)))
+    for col, (title, width) in enumerate(zip(SUMMARY_HEADERS, widths), start=1):
         write_text(ws.cell(row=SUMMARY_HEADER_ROW, column=col), title)
         ws.column_dimensions[column_letter(col)].width = width
     _style_row(ws, SUMMARY_HEADER_ROW, HEADER_FILL, bold=True)
@@ -193,6 +253,7 @@ def add_summary_sheet(wb: Workbook, original: Path, findings: Sequence[Finding],
         _summary_row(ws, SUMMARY_HEADER_ROW + seq, seq, finding, targets)
     ws.freeze_panes = ws.cell(row=SUMMARY_HEADER_ROW + 1, column=1)
     last = SUMMARY_HEADER_ROW + max(len(findings), 1)
+    fit_rows(ws, SUMMARY_HEADER_ROW, SUMMARY_HEADER_ROW + len(findings), widths)
     ws.auto_filter.ref = f"A{SUMMARY_HEADER_ROW}:{column_letter(len(SUMMARY_HEADERS))}{last}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1

@@ -36,6 +36,7 @@ class Examined:
     staged: StagedWorkbook | None = None
     findings: list[Finding] = field(default_factory=list)
     archived: Path | None = None  # where the original goes in the archive once stored (if it passes)
+    from_csv: bool = False  # staged from a CSV file (one table, no workbook around it)
 
     @property
     def errors(self) -> list[Finding]:
@@ -71,21 +72,25 @@ def examine(file: InboxFile, data: bytes, sha: str, codes: dict[str, str]) -> Ex
     spec = kind.contract
     raw = readers.read_submission(file.path, data)
     if isinstance(raw, readers.ReadFailure):
-        examined.findings.append(file_error(raw.message, raw.fix))
+        # a text file where only workbooks are taken: that is the story, not the text's own trouble
+        failure = not_a_workbook(spec, file.path.suffix.lower()) if raw.text and kind.csv_sheet is None else (
+            file_error(raw.message, raw.fix))
+        examined.findings.append(failure)
         return examined
     examined.raw = raw
-    if raw.format == "csv" and kind.csv_sheet is not None:
-        table = kind.csv_sheet
-        raw.sheets = {table: readers.RawSheet(table, raw.sheets["CSV"].rows)}  # explanations name the sheet users know
-        examined.staged = stage_csv(kind, raw.sheets[table].rows, codes)
-        examined.findings.extend(examined.staged.all_findings())
-        return examined
     sheets = readers.sheet_rows(raw)
-    guessed = kinds.guess_kind(sheets)
+    guessed = kinds.guess_kind(sheets)  # a CSV too: a library table in a weekly folder is in the wrong folder, not short of columns
     if guessed and guessed != kind.name:
         examined.findings.append(wrong_kind_finding(spec, kinds.kind_named(guessed).contract))
         if raw.format != "csv":
             examined.staged = StagedWorkbook(kind=kind.name)
+        return examined
+    if raw.format == "csv" and kind.csv_sheet is not None:
+        table = kind.csv_sheet
+        raw.sheets = {table: readers.RawSheet(table, raw.sheets["CSV"].rows)}  # explanations name the sheet users know
+        examined.staged = stage_csv(kind, raw.sheets[table].rows, codes)
+        examined.from_csv = True
+        examined.findings.extend(examined.staged.all_findings())
         return examined
     if raw.format == "csv":
         examined.findings.append(not_a_workbook(spec, file.path.suffix.lower()))
@@ -106,13 +111,26 @@ def stage_csv(kind: kinds.Kind, rows, codes: dict[str, str]) -> StagedWorkbook:
     return staged
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
 def not_a_workbook(spec, suffix: str) -> Finding:
-    """A text/CSV file where an Excel workbook is required."""
-    if suffix in (".xlsx", ".xls"):
+    """A text/CSV file where a workbook is required (the kind's workbook extensions named)."""
+    if suffix in WORKBOOK_SUFFIXES:
         message = f"文件名是 {suffix}，但内容是纯文本，不是 Excel 工作簿。"
     else:
-        message = f"“{spec.title}”须为 Excel 工作簿（.xlsx 或 .xls），不接受 CSV 或文本文件。"
+        accepted = [e for e in spec.extensions if e in WORKBOOK_SUFFIXES]
+        listed = "、".join(accepted[:-1]) + f" 或 {accepted[-1]}" if len(accepted) > 1 else "".join(accepted)
+        message = f"“{spec.title}”须为 Excel 工作簿（{listed}），不接受 CSV 或文本文件。"
     return file_error(message, f"请下载“{spec.title}”模板，在 Excel 或 WPS 中填写后以 .xlsx 格式保存再放入。")
+
+
+def without_follow_ons(findings: Sequence[Finding]) -> list[Finding]:
+    """A CSV refused as a whole (a file-level error from its staging) is not also told about its sheet's
+    header or columns: those only restate the first error, about a worksheet a CSV does not have."""
+    if not any(f.severity == "error" and not f.sheet for f in findings):
+        return list(findings)
+    return [f for f in findings if not f.sheet or f.col is not None]
 
 
 def check_batch(batch: Sequence[Examined], settings: Settings, known: Known) -> None:
@@ -132,6 +150,8 @@ def check_batch(batch: Sequence[Examined], settings: Settings, known: Known) -> 
     known.group_names = known.group_names or {g.code: g.name for g in settings.groups}
     for examined in staged:
         examined.findings.extend(rule_findings(examined.staged, known))
+        if examined.from_csv:
+            examined.findings = without_follow_ons(examined.findings)
 
 
 def rule_findings(staged: StagedWorkbook, known: Known) -> list[Finding]:

@@ -17,6 +17,7 @@ hashes the pass has seen.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import multiprocessing
 from collections import Counter
@@ -26,9 +27,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 from filelock import FileLock
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select, text, union_all
 
 from transforms import kinds
+from transforms.kinds import weekly
+from transforms.kinds.weekly import report_week
 from warehouse import load
 from warehouse.schema import FACT_TABLES, fact_project_week, fact_review_score, fact_signing, ingested_file, project_snapshot
 from zhaoshang.intake import gate, inbox
@@ -161,19 +164,20 @@ def judge(examined: list[Examined], settings: Settings, engine: Engine) -> list[
 def known_facts(engine: Engine, batch: Sequence[Examined] = ()) -> gate.Known:
     """What the cross-file rules compare against: current signings, library codes, weekly cumulative figures.
 
-    Only what the batch's projects and groups need is read when they are few (a pass picking up
-    a few new files does the same work however long the history is); a big batch reads it all.
+    Only what the batch needs is read, so a pass does the same work however long the history is:
+    the projects and groups it names (when they are few), and of the weekly figures only the weeks
+    from the batch's earliest report week on, plus each project's last week before it (all that
+    "cumulative below last week" can compare with). Without the second bound a zone-year rebuild
+    read a growing history batch after batch: quadratic in the number of weeks.
     """
     projects, groups = mentioned(batch, "project_code"), mentioned(batch, "group_code")
     current = ingested_file.c.status == "loaded"
     signings = (select(fact_signing.c.group_code, fact_signing.c.month, fact_signing.c.enterprise)
                 .join(ingested_file, ingested_file.c.id == fact_signing.c.file_id).where(current))
     codes = select(project_snapshot.c.project_code).distinct()
-    weeks = (select(fact_project_week.c.project_code, fact_project_week.c.week_start, fact_project_week.c.invest_cum_wan)
-             .join(ingested_file, ingested_file.c.id == fact_project_week.c.file_id).where(current))
+    weeks = cumulative_figures(projects if batch and len(projects) <= FEW else None, earliest_week(batch))
     if batch and len(projects) <= FEW:
         codes = codes.where(project_snapshot.c.project_code.in_(sorted(projects)))
-        weeks = weeks.where(fact_project_week.c.project_code.in_(sorted(projects)))
     if batch and len(groups) <= FEW:
         signings = signings.where(fact_signing.c.group_code.in_(sorted(groups)))
     # a batch that names no project (or no group) has nothing to compare: no query at all
@@ -194,6 +198,37 @@ def known_facts(engine: Engine, batch: Sequence[Examined] = ()) -> gate.Known:
             cumulative=pd.DataFrame(conn.execute(weeks).all() if ask_projects else [],
                                     columns=["project_code", "week_start", "invest_cum_wan"]),
         )
+
+
+def cumulative_figures(projects: set[str] | None, since: dt.date | None):
+    """The query for current weekly cumulative figures: of `projects` (None: all), from `since` on
+    plus each project's latest week before it (None: every week)."""
+    current = ingested_file.c.status == "loaded"
+    week = fact_project_week.c
+
+    def current_weeks():
+        query = select(week.project_code, week.week_start, week.invest_cum_wan).join(
+            ingested_file, ingested_file.c.id == week.file_id).where(current)
+        return query.where(week.project_code.in_(sorted(projects))) if projects is not None else query
+
+    if since is None:
+        return current_weeks()
+    latest = (select(week.project_code, func.max(week.week_start).label("week_start"))
+              .join(ingested_file, ingested_file.c.id == week.file_id)
+              .where(current, week.week_start < since).group_by(week.project_code))
+    if projects is not None:
+        latest = latest.where(week.project_code.in_(sorted(projects)))
+    latest = latest.subquery()
+    before = current_weeks().join(latest, (latest.c.project_code == week.project_code)
+                                  & (latest.c.week_start == week.week_start))
+    return union_all(current_weeks().where(week.week_start >= since), before)
+
+
+def earliest_week(batch: Sequence[Examined]) -> dt.date | None:
+    """The earliest report week of the batch's weekly reports (None: the batch has none, or one
+    whose week could not be read, so every week is read)."""
+    found = [report_week(e.staged) for e in batch if e.staged is not None and e.staged.kind == weekly.KIND.name]
+    return None if not found or None in found else min(found)
 
 
 def mentioned(batch: Sequence[Examined], field: str) -> set[str]:

@@ -1,19 +1,23 @@
 """Reading submitted files into raw cell grids, safely.
 
-Every file is sniffed by its bytes (not its name), checked against resource bounds
-*before* a parser sees it, and read with python-calamine. A file that cannot be read
+Every file is recognised by its bytes, not its name (`formats.recognise`), checked against
+resource bounds *before* a parser sees it, and read with python-calamine (.xlsx/.xlsm,
+.xls, .xlsb, .ods) or the csv module. A file that cannot be read
 comes back as a `ReadFailure` with a Chinese explanation — never an exception that
 takes the ingest pass down.
 
 Bounds: a hostile .xlsx is refused by inspecting the zip directory and scanning every
 XML member's bytes (C-speed regular expressions, no XML parser): a zip bomb (declared or
-actual size), an XML member that is not UTF-8 (byte scans would be blind to it), a
-DOCTYPE/ENTITY anywhere, a sheet whose cells reach absurdly far (a value at
+actual size), an XML part that is read (workbook, sheets, shared strings, styles) and is
+not UTF-8 (byte scans would be blind to it), a DOCTYPE/ENTITY in any part (each judged by
+its declared encoding: Excel writes Power Query's customXml in UTF-16), a sheet whose cells reach absurdly far (a value at
 XFD1048576, or tens of thousands of rows without positions), and shared strings that
 would be copied into every cell that names them (a few KB that calamine would
 expand to gigabytes). Declared dimensions are never trusted, in either direction.
-Legacy .xls (binary, rare) is parsed in a child interpreter with a memory cap and a
-time-out, because its declared dimensions cannot be trusted.
+.xls, .xlsb and .ods (binary cells, or XML that repeats a cell a million times by an
+attribute) pass the same zip checks and are then parsed in a child interpreter with a
+memory cap and a time-out (PARSER_MEMORY_BYTES, PARSER_TIMEOUT_SECONDS), because their
+extent is only known once parsed.
 
 Cells calamine would silently read as empty — an Excel error value (#DIV/0!, #REF!) or
 a formula saved without its result — are found in the sheet XML and handed on as
@@ -25,6 +29,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import logging
 import os
 import pickle
 import posixpath
@@ -32,6 +37,7 @@ import re
 import subprocess
 import sys
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,6 +46,10 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from transforms.staging.normalise import Problem, UnreadableCell, excel_error, uncomputed_formula
+from zhaoshang.intake import formats
+from zhaoshang.intake.formats import CORRUPT, CORRUPT_INSIDE, ENCRYPTED, SAVE_AS_XLSX, UNREADABLE, ReadFailure
+
+log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a monthly report is ~30 KB
 MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024  # sum of all zip members, as declared and as read
@@ -50,22 +60,18 @@ MAX_SHEETS = 255
 MAX_MEMBERS = 5_000  # parts in the zip: a report has a dozen, a workbook with pictures a few hundred
 EXCEL_MAX_ROWS = 1_048_576
 MAX_TEXT_BYTES = 64 * 1024 * 1024  # shared strings as copied into every cell that uses them
-XLS_MEMORY_BYTES = 400 * 1024 * 1024
-XLS_TIMEOUT_SECONDS = 4
+# The child interpreter that parses .xls, .xlsb and .ods (whose sizes cannot be checked by bytes):
+# its address space and its time. The README quotes these two numbers (tests/test_formats.py checks).
+PARSER_MEMORY_BYTES = 400 * 1024 * 1024
+PARSER_TIMEOUT_SECONDS = 4
+CHILD_FORMATS = ("xls", "xlsb", "ods")
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
-_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
-# Files people drop by mistake that are neither workbooks nor CSV (their heads can decode as GB18030).
-_OTHER_FORMATS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b", b"{\\rtf")
-# "Excel" exports of web systems that are really an HTML page or Excel 2003 XML saved as .xls.
-_HTML_TABLE = re.compile(rb"<(html|table)\b", re.IGNORECASE)
-_SPREADSHEET_2003 = b"urn:schemas-microsoft-com:office:spreadsheet"
+OLE_MAGIC = formats.OLE_MAGIC
+ZIP_MAGIC = formats.ZIP_MAGIC
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
-# XML in an encoding where markup is not ASCII bytes: byte scans would not see it.
-_WIDE_ENCODING = re.compile(rb'^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*encoding=["\'](?:utf-?16|utf-?32|ucs-?[24]|ebcdic|'
-                            rb'cp0?37|cp500|ibm)', re.IGNORECASE)
+_DOCTYPE_TEXT = re.compile(r"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+_DECLARED_ENCODING = re.compile(rb'^\s*<\?xml[^>]*?\bencoding\s*=\s*["\']([A-Za-z0-9._:-]{1,40})["\']')
 # Content cells (not self-closing): the far end of a sheet, found a digit-count / letter-count at a time
 # so that no Python code runs per cell.
 _ROW_OF_LENGTH = {n: re.compile(rb'<c r="[A-Z]{1,3}([0-9]{%d})"[^>]*(?<!/)>' % n) for n in range(7, 0, -1)}
@@ -105,16 +111,8 @@ class RawWorkbook:
     sheets: dict[str, RawSheet] = field(default_factory=dict)
 
 
-@dataclass
-class ReadFailure:
-    """Why a file could not be read, in Chinese, with what the submitter can do."""
-
-    message: str
-    fix: str = ""
-
-
 def read_submission(path: Path, data: bytes | None = None) -> RawWorkbook | ReadFailure:
-    """Read any submitted file (xlsx, xls or csv, by content) into raw sheets."""
+    """Read any submitted file (xlsx/xlsm, xlsb, ods, xls or csv, by content) into raw sheets."""
     size = path.stat().st_size if data is None else len(data)
     if size == 0:
         return ReadFailure("文件是空的（0 字节）。", "请重新保存文件后再放入。")
@@ -124,59 +122,26 @@ def read_submission(path: Path, data: bytes | None = None) -> RawWorkbook | Read
             "请删除多余的工作表、图片或格式后重新保存。",
         )
     data = path.read_bytes() if data is None else data
-    fmt = sniff_format(data)
-    if fmt == "xlsx":
-        inspected = inspect_xlsx(data)
-        if isinstance(inspected, ReadFailure):
-            return inspected
-        return _read_with_calamine(data, "xlsx", inspected)
-    if fmt == "encrypted":
-        return ReadFailure("文件设置了打开密码（已加密），系统无法读取。", "请取消密码保护后重新保存并放入。")
-    if fmt == "xls":
-        return _read_xls_bounded(data)
+    fmt = formats.recognise(data)
+    if isinstance(fmt, ReadFailure):
+        return fmt
     if fmt == "csv":
         return read_csv_bytes(data)
-    if fmt == "html":
-        return ReadFailure("文件是网页（HTML）格式的表格，只是扩展名像 Excel 文件，系统无法可靠读取。",
-                           "请用 Excel 或 WPS 打开它，另存为 .xlsx 格式后重新放入。")
-    if fmt == "xml2003":
-        return ReadFailure("文件是 Excel 2003 XML 格式（.xml 表格），系统不读取这种格式。",
-                           "请用 Excel 或 WPS 打开它，另存为 .xlsx 格式后重新放入。")
-    return ReadFailure(
-        "文件不是 Excel 工作簿或 CSV 表格，无法读取。",
-        "请用 Excel 或 WPS 另存为 .xlsx 格式后重新放入。",
-    )
+    if fmt == "xlsx":
+        inspected = inspect_xlsx(data)
+        result = inspected if isinstance(inspected, ReadFailure) else _read_with_calamine(data, "xlsx", inspected)
+    else:
+        problem = inspect_package(data, fmt) if fmt in ("xlsb", "ods") else None
+        result = problem or _read_bounded(data, fmt)
+    if isinstance(result, ReadFailure) and result.detail:
+        log.warning("%s (%s) could not be read: %s", path.name, fmt, result.detail)
+    return result
 
 
 def sniff_format(data: bytes) -> str:
-    """What the bytes are: xlsx, xls, encrypted (OLE with EncryptionInfo), csv, html, xml2003 or unknown."""
-    if data.startswith(ZIP_MAGIC):
-        return "xlsx"
-    if data.startswith(OLE_MAGIC):
-        return "encrypted" if _ENCRYPTION_STREAM in data[:65536] or _ENCRYPTION_STREAM in data else "xls"
-    if data.startswith(_OTHER_FORMATS):
-        return "unknown"  # a PDF, an image, an archive: never text, whatever its first bytes decode as
-    if data.startswith(_UTF16_BOMS) or _looks_like_text(data[:4096]):
-        head = data[:4096].lstrip(codecs.BOM_UTF8 + b" \t\r\n")
-        if head.startswith(b"<") and _SPREADSHEET_2003 in data[:8192]:
-            return "xml2003"
-        if head.startswith(b"<") and _HTML_TABLE.search(data[:65536]):
-            return "html"
-        return "csv"
-    return "unknown"
-
-
-def _looks_like_text(head: bytes) -> bool:
-    """True when the first bytes decode as UTF-8 or GB18030 text without NULs."""
-    if b"\x00" in head:
-        return False
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-            return True
-        except UnicodeDecodeError:
-            continue
-    return False
+    """What the bytes are: a readable format (xlsx, xlsb, ods, xls, csv), or 'refused'."""
+    fmt = formats.recognise(data)
+    return "refused" if isinstance(fmt, ReadFailure) else fmt
 
 
 def xlsx_problem(data: bytes) -> tuple[str, str] | None:
@@ -185,50 +150,120 @@ def xlsx_problem(data: bytes) -> tuple[str, str] | None:
     return (inspected.message, inspected.fix) if isinstance(inspected, ReadFailure) else None
 
 
-_CORRUPT = ReadFailure("文件已损坏，无法作为 Excel 工作簿打开。", "请在 Excel 或 WPS 中打开并另存为 .xlsx 后重新放入。")
-_CORRUPT_INSIDE = ReadFailure("文件内部数据损坏，无法读取。", "请在 Excel 或 WPS 中打开并另存为 .xlsx 后重新放入。")
 _BOMB = ReadFailure("文件解压后体积异常巨大（疑似压缩炸弹），已拒绝读取。", "请检查文件来源，重新从模板填写。")
+_WIDE_XML = ReadFailure("文件内部的工作表数据不是 UTF-8 编码（Excel、WPS 不会这样保存），已拒绝读取。", SAVE_AS_XLSX)
+_UNSAFE_XML = ReadFailure("文件包含不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝读取。",
+                          "请在 Excel 或 WPS 中另存为新的 .xlsx 文件后重新放入。")
+# The parts a reader parses (calamine for the cells, openpyxl for the explanation's copy): they must be
+# UTF-8, so that the byte scans below see what the parser will. Other parts (customXml, where Excel
+# keeps Power Query definitions in UTF-16; docProps) are judged by their declared encoding.
+_READ_XLSX_PARTS = ("[Content_Types].xml", "_rels/.rels")
+_READ_ODS_PARTS = ("content.xml", "styles.xml", "meta.xml", "settings.xml", "META-INF/manifest.xml")
 
 
 def inspect_xlsx(data: bytes) -> Flags | ReadFailure:
     """Check an .xlsx before any parser sees it; return its unreadable cells (errors, uncomputed formulas).
 
     Only bytes are scanned (no XML parser runs on the untrusted members): every member is
-    inflated with a running budget, XML members must be UTF-8 and carry no DOCTYPE/ENTITY,
-    no member may place content cells beyond the bounds, and shared strings may not be
-    multiplied past MAX_TEXT_BYTES by the cells that use them.
+    inflated with a running budget, the XML parts that are read must be UTF-8 and no part may
+    carry a DOCTYPE/ENTITY, no member may place content cells beyond the bounds, and shared
+    strings may not be multiplied past MAX_TEXT_BYTES by the cells that use them.
     """
+    members = _inflated_members(data)
+    if isinstance(members, ReadFailure):
+        return members
+    if "xl/workbook.xml" not in members:
+        return formats.ZIP_OTHER
+    targets = set(_sheet_members({n: members[n] for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+                                  if n in members and _encoding_of(members[n]) == "utf-8"}).values())
+    xml = _checked_xml(members, lambda name: name.startswith("xl/") or name in _READ_XLSX_PARTS or name in targets)
+    return xml if isinstance(xml, ReadFailure) else _inspect_parts(xml)
+
+
+def inspect_package(data: bytes, fmt: str) -> ReadFailure | None:
+    """The zip checks of an .xlsb or .ods (size, members, encodings, no DOCTYPE): its cells are bounded by the child."""
+    members = _inflated_members(data)
+    if isinstance(members, ReadFailure):
+        return members
+    read = _READ_ODS_PARTS if fmt == "ods" else _READ_XLSX_PARTS
+    xml = _checked_xml(members, lambda name: name in read or (fmt == "xlsb" and name.startswith("xl/")))
+    return xml if isinstance(xml, ReadFailure) else None
+
+
+def _inflated_members(data: bytes) -> dict[str, bytes] | ReadFailure:
+    """Every member of the zip, inflated within MAX_UNCOMPRESSED_BYTES in all (whatever the headers claim)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        return _CORRUPT
-    names = {m.filename for m in members}
-    if len(members) > MAX_MEMBERS:
-        return _BOMB
-    if "xl/workbook.xml" not in names:
-        return ReadFailure("这是一个压缩文件，但不是 Excel 工作簿。", "请放入 .xlsx 格式的工作簿。")
-    if sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES:
+        return CORRUPT
+    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES:
         return _BOMB
     budget = MAX_UNCOMPRESSED_BYTES
-    xml_members: dict[str, bytes] = {}
+    inflated: dict[str, bytes] = {}
     for member in members:
+        if member.flag_bits & 0x1:
+            return ENCRYPTED  # a zip with a password (over a workbook)
         try:
             content = _read_member_bounded(archive, member, budget)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, NotImplementedError) as exc:
-            if isinstance(exc, RuntimeError) and "encrypted" in str(exc):
-                return ReadFailure("文件设置了密码，系统无法读取。", "请取消密码保护后重新保存并放入。")
-            return _CORRUPT_INSIDE
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, NotImplementedError, zlib.error):
+            return CORRUPT_INSIDE
         if content is None:
             return _BOMB
         budget -= len(content)
-        if not _is_xml_like(member.filename, content):
+        inflated[member.filename] = content
+    return inflated
+
+
+def _checked_xml(members: dict[str, bytes], is_read) -> dict[str, bytes] | ReadFailure:
+    """The UTF-8 XML members (prefixes dropped, for the scans), once every XML member has passed its checks.
+
+    A part that is read must be UTF-8; any other part is decoded by its declared encoding (BOM or
+    XML declaration) and must decode. No part may declare a DOCTYPE or an entity.
+    """
+    xml: dict[str, bytes] = {}
+    for name, content in members.items():
+        if not _is_xml_like(name, content):
             continue  # images, printer settings, VBA: never parsed as XML by the reader
-        problem = _xml_member_problem(content)
-        if problem:
-            return problem
-        xml_members[member.filename] = _without_prefixes(content)
-    return _inspect_parts(xml_members)
+        encoding = _encoding_of(content)
+        if encoding == "utf-8":
+            if _DOCTYPE.search(content):
+                return _UNSAFE_XML
+            xml[name] = _without_prefixes(content)
+            continue
+        if is_read(name):
+            return _WIDE_XML
+        try:
+            text = content.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            return CORRUPT_INSIDE
+        if _DOCTYPE_TEXT.search(text):
+            return _UNSAFE_XML
+    return xml
+
+
+def _encoding_of(xml: bytes) -> str:
+    """An XML part's encoding as its bytes declare it: a BOM, the pattern of NULs around '<', or the XML declaration."""
+    if xml.startswith(codecs.BOM_UTF8):
+        return "utf-8" if b"\x00" not in xml[3:1024] else "unknown"
+    if xml.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if xml[:4] in (b"\x00\x00\x00<", b"<\x00\x00\x00"):
+        return "utf-32-be" if xml[0] == 0 else "utf-32-le"
+    if xml.startswith(_UTF16_BOMS):
+        return "utf-16"
+    if xml[:2] in (b"\x00<", b"<\x00"):
+        return "utf-16-be" if xml[0] == 0 else "utf-16-le"
+    if b"\x00" in xml[:1024]:
+        return "unknown"
+    declared = _DECLARED_ENCODING.match(xml)
+    if declared is None:
+        return "utf-8"
+    try:
+        name = codecs.lookup(declared.group(1).decode("ascii")).name
+    except LookupError:
+        return "unknown"
+    return "utf-8" if name in ("utf-8", "ascii") else name
 
 
 def _read_member_bounded(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int) -> bytes | None:
@@ -249,17 +284,6 @@ def _is_xml_like(name: str, content: bytes) -> bool:
         return True
     head = content[:64].lstrip()
     return head.startswith((b"<", b"\x00<", codecs.BOM_UTF8, *_UTF16_BOMS))
-
-
-def _xml_member_problem(xml: bytes) -> ReadFailure | None:
-    """A member that byte scans cannot vouch for (not UTF-8) or that declares entities."""
-    if xml.startswith(_UTF16_BOMS) or b"\x00" in xml[:1024] or _WIDE_ENCODING.match(xml):
-        return ReadFailure("文件内部的 XML 不是 UTF-8 编码，已拒绝读取。",
-                           "请在 Excel 或 WPS 中打开并另存为 .xlsx 后重新放入。")
-    if _DOCTYPE.search(xml):
-        return ReadFailure("文件包含不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝读取。",
-                           "请在 Excel 或 WPS 中另存为新的 .xlsx 文件后重新放入。")
-    return None
 
 
 def _without_prefixes(xml: bytes) -> bytes:
@@ -405,7 +429,11 @@ def _character(reference: re.Match) -> str:
 
 
 def _read_with_calamine(data: bytes, fmt: str, flags: Flags | None = None) -> RawWorkbook | ReadFailure:
-    """Parse a checked workbook with python-calamine into raw sheets; put back the unreadable cells."""
+    """Parse a checked workbook with python-calamine into raw sheets; put back the unreadable cells.
+
+    A sheet whose used range is beyond the bounds is refused before its cells become Python
+    objects (for .xls, .xlsb and .ods the range is only known once calamine has read it, in the child).
+    """
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         raw = RawWorkbook(format=fmt)
@@ -416,18 +444,26 @@ def _read_with_calamine(data: bytes, fmt: str, flags: Flags | None = None) -> Ra
             if getattr(meta.typ, "name", "WorkSheet") != "WorkSheet":
                 continue
             sheet = book.get_sheet_by_name(meta.name)
+            rows, cols = (sheet.end[0] + 1, sheet.end[1] + 1) if sheet.end else (0, 0)
+            if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+                return _far_cells(rows, cols)
             rows = sheet.to_python(skip_empty_area=False)
             _put_back((flags or {}).get(meta.name, {}), rows)
             _mark_nul_cells(rows)
             raw.sheets[meta.name] = RawSheet(meta.name, rows, meta.visible != SheetVisibleEnum.Visible)
         return raw
-    except Exception as exc:  # noqa: BLE001 — any parser failure is the file's fault
-        if "password" in str(exc).lower() or type(exc).__name__ == "PasswordError":
-            return ReadFailure("文件设置了密码，系统无法读取。", "请取消密码保护后重新保存并放入。")
-        return ReadFailure(
-            f"文件无法解析（{type(exc).__name__}）。",
-            "请在 Excel 或 WPS 中打开并另存为 .xlsx 后重新放入。",
-        )
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 — any parser failure is the file's fault, a Rust panic included
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower() or type(exc).__name__ == "PasswordError":
+            return ENCRYPTED
+        # the exception's name and text go to the log only; a person reads a sentence
+        return ReadFailure(UNREADABLE.message, UNREADABLE.fix, detail=f"{type(exc).__name__}: {str(exc)[:300]}")
+
+
+def _far_cells(rows: int, cols: int) -> ReadFailure:
+    return ReadFailure(f"工作表中有数据的范围异常（到第 {rows} 行、第 {cols} 列），已拒绝读取。",
+                       "请删除表格末尾远处的无用单元格（或复制有效内容到新工作簿）后重新放入。")
 
 
 def _put_back(cells: dict[tuple[int, int], UnreadableCell], rows: list[list[object]]) -> None:
@@ -457,27 +493,28 @@ def _mark_nul_cells(rows: list[list[object]]) -> None:
                 row[j] = nul_cell(value)
 
 
-# The child that parses an .xls: a fresh interpreter (never a fork of the caller, never the caller's
-# __main__ re-imported), its address space capped before calamine is loaded.
-_XLS_CHILD = """
+# The child that parses an .xls, .xlsb or .ods: a fresh interpreter (never a fork of the caller, never
+# the caller's __main__ re-imported), its address space capped before calamine is loaded.
+_CHILD = """
 import pickle, resource, sys
 limit = int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from zhaoshang.intake.readers import _read_with_calamine
-result = _read_with_calamine(sys.stdin.buffer.read(), "xls")
+result = _read_with_calamine(sys.stdin.buffer.read(), sys.argv[2])
 sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 """
 
 
-def _read_xls_bounded(data: bytes) -> RawWorkbook | ReadFailure:
-    """Parse a legacy .xls in a child interpreter with a memory cap and a time-out."""
+def _read_bounded(data: bytes, fmt: str) -> RawWorkbook | ReadFailure:
+    """Parse an .xls, .xlsb or .ods in a child interpreter capped at PARSER_MEMORY_BYTES and PARSER_TIMEOUT_SECONDS."""
     package_root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p))
     try:
-        done = subprocess.run([sys.executable, "-c", _XLS_CHILD, str(XLS_MEMORY_BYTES)], input=data,
-                              capture_output=True, timeout=XLS_TIMEOUT_SECONDS, env=env, check=False)
+        done = subprocess.run([sys.executable, "-c", _CHILD, str(PARSER_MEMORY_BYTES), fmt], input=data,
+                              capture_output=True, timeout=PARSER_TIMEOUT_SECONDS, env=env, check=False)
     except subprocess.TimeoutExpired:
-        return ReadFailure("文件读取超时（结构异常），已拒绝读取。", "请另存为 .xlsx 格式后重新放入。")
+        return ReadFailure("文件读取超时（结构异常），已拒绝读取。", SAVE_AS_XLSX,
+                           detail=f"parser child timed out after {PARSER_TIMEOUT_SECONDS} s")
     try:
         result = pickle.loads(done.stdout) if done.returncode == 0 else None
     except Exception:  # noqa: BLE001 — a child that died half way wrote no complete result
@@ -485,7 +522,8 @@ def _read_xls_bounded(data: bytes) -> RawWorkbook | ReadFailure:
     if isinstance(result, (RawWorkbook, ReadFailure)):
         return result
     # killed by the memory cap (MemoryError, abort) or crashed: a hostile file
-    return ReadFailure("文件结构异常，读取时超出资源限制，已拒绝读取。", "请另存为 .xlsx 格式后重新放入。")
+    return ReadFailure("文件结构异常，读取时超出资源限制，已拒绝读取。", SAVE_AS_XLSX,
+                       detail=f"parser child exited {done.returncode}: {done.stderr[-300:].decode('utf-8', 'replace')}")
 
 
 def decode_text(data: bytes) -> tuple[str, str] | None:
@@ -499,6 +537,9 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+_CSV_TOO_BIG = ReadFailure("CSV 文件行数或列数异常，已拒绝读取。", "请只保留需要报送的数据后重新放入。", text=True)
+
+
 def read_csv_bytes(data: bytes, sheet_name: str = "CSV") -> RawWorkbook | ReadFailure:
     """A CSV file as one raw sheet; encoding detected (UTF-16 by its BOM, UTF-8/BOM, then GBK/GB18030).
 
@@ -506,11 +547,11 @@ def read_csv_bytes(data: bytes, sheet_name: str = "CSV") -> RawWorkbook | ReadFa
     file into one cell, so it is refused with the line where it starts.
     """
     decoded = decode_text(data)
-    if decoded is None:
-        return ReadFailure("无法识别 CSV 文件的文字编码。", "请在 Excel 或 WPS 中另存为“CSV UTF-8”或 .xlsx 后重新放入。")
+    if decoded is None:  # the head decoded, the rest does not: say which encodings were tried
+        return formats.text_in_unknown_encoding(data[:65536])
     text, _ = decoded
     if "\x00" in text:
-        return ReadFailure("文件不是 Excel 工作簿或 CSV 表格，无法读取。", "请用 Excel 或 WPS 另存为 .xlsx 格式后重新放入。")
+        return formats.UNKNOWN
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
@@ -521,14 +562,13 @@ def read_csv_bytes(data: bytes, sheet_name: str = "CSV") -> RawWorkbook | ReadFa
         for row in reader:
             rows.append(list(row))
             if len(rows) > MAX_ROWS or len(row) > MAX_COLS:
-                return ReadFailure("CSV 文件行数或列数异常，已拒绝读取。", "请只保留需要报送的数据后重新放入。")
+                return _CSV_TOO_BIG
     except csv.Error:
         return ReadFailure(
             f"CSV 文件第 {len(rows) + 1} 行附近的引号不配对，无法可靠地分列。",
-            "请在 Excel 或 WPS 中打开该文件，检查这一行中的英文双引号（\"），另存为 CSV 后重新放入。",
-        )
+            "请在 Excel 或 WPS 中打开该文件，检查这一行中的英文双引号（\"），另存为 CSV 后重新放入。", text=True)
     if len(rows) * max((len(r) for r in rows), default=0) > MAX_CELLS:
-        return ReadFailure("CSV 文件行数或列数异常，已拒绝读取。", "请只保留需要报送的数据后重新放入。")
+        return _CSV_TOO_BIG
     return RawWorkbook(format="csv", sheets={sheet_name: RawSheet(sheet_name, rows)})
 
 

@@ -246,6 +246,27 @@ def typed_frame(frame: pd.DataFrame, *, dates: Collection[str] = (), times: Coll
             frame[column] = pd.to_datetime(frame[column])
         elif column in amounts:
             frame[column] = pd.to_numeric(frame[column].map(lambda v: None if v is None else float(v))).astype(float)
-        elif column in counts:
-            frame[column] = pd.to_numeric(frame[column]).astype("int64")
+        elif column in counts:  # a count nobody reported (a CSV week's procedures) stays unknown: pandas' Int64 and <NA>
+            numbers = pd.to_numeric(frame[column])
+            frame[column] = numbers.astype("Int64" if numbers.isna().any() else "int64")
     return frame
+
+
+# ── the last steps of every report: fonts, layout, the file, its PDF ──
+
+def finish_report(settings, document, path: Path, pdf: bool | None = None) -> Path | None:
+    """Give a rendered document (python-docx Document, or a DocxTemplate) its fallback faces
+    (reports/fonts.py) and the layout pass (reports/layout.py), write it to `path` atomically, then its
+    PDF beside it (reports/pdf.py) unless `pdf` or settings.report_pdf says not; returns the PDF (None: none)."""
+    from zhaoshang.reports.fonts import add_font_fallbacks
+    from zhaoshang.reports.layout import tidy_layout
+    from zhaoshang.reports.pdf import convert_to_pdf, pdf_path
+
+    docx = getattr(document, "docx", None) or document  # DocxTemplate keeps the Document it filled in as .docx
+    add_font_fallbacks(docx)
+    tidy_layout(docx)
+    replace_atomically(path, lambda tmp: document.save(str(tmp)))
+    if not (settings.report_pdf if pdf is None else pdf):
+        pdf_path(path).unlink(missing_ok=True)
+        return None
+    return convert_to_pdf([path])[0]

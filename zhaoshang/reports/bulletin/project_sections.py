@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Engine, text
 
-from transforms.marts import bulletin_projects as p
+from zhaoshang.reports.bulletin import projects as p
 
 QUERIES = {
     "mart_project_week": """SELECT project_code, project_name, cadre, week_start, invest_week_wan, invest_cum_wan,
@@ -53,9 +53,13 @@ def project_sections(engine: Engine, month: str, as_of: dt.date) -> list[dict]:
     rows = p.project_month_rows(weeks)
     names = dict(zip(rows["project_code"], rows["project_name"]))
     all_rows = list(range(1, len(weeks) + 1))
+    covered = p.weeks_covered(weeks)
+    procedure_problems, procedure_asks = p.overdue_procedure_lines(rows, covered)
+    problem_problems, problem_asks = p.overdue_problem_lines(problems, names, as_of)
     sections = [{
         "title": "重点项目推进情况",
-        "paragraphs": [p.projects_paragraph(month, rows)],
+        "paragraphs": [p.projects_paragraph(month, rows, covered)],
+        "problems": procedure_problems + problem_problems, "requirements": procedure_asks + problem_asks,
         "table": {"caption": f"{int(month[5:])}月重点项目推进情况",
                   "header": ["项目", "包联人", "本月完成投资（万元）", "累计完成投资（万元）", "建设阶段", "手续办结/超期（项）"],
                   "rows": p.project_table_rows(rows)},

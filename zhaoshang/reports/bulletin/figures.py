@@ -19,15 +19,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
+from sqlalchemy import Engine, text
+
+from transforms.status_words import STATUS_WORDS
+from zhaoshang.reports.common import typed_frame
+from zhaoshang.reports.printed import NO_DATA, date_label, number_text, percent_text, share  # noqa: F401 (the bulletin's words)
 
 # The measures summed over groups for the zone's totals (mart_group_month columns).
 TOTAL_MEASURES = ["contacts", "key_enterprise_contacts", "signings", "signed_investment_wan", "expense_yuan"]
 PACE_TOLERANCE = Decimal("0.02")  # ±2 percentage points of the elapsed share count as on pace
-NO_DATA = "—"  # a cell for a group whose monthly report was not submitted
 NUMERALS = "一二三四五六七八九十"
+OPEN_STATUSES = ["rejected", "missing"]  # a due report with no accepted version yet
 
 # (measure, lead-in, unit, decimals) of the month-on-month headline, in reading order
 HEADLINE = [
@@ -72,38 +78,9 @@ def year_months(month: str) -> list[str]:
     return [f"{month[:4]}-{m:02d}" for m in range(1, issue_number(month) + 1)]
 
 
-def date_label(day: dt.date | dt.datetime) -> str:
-    """"2021年9月8日" (no leading zeros, as in official documents)."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def section_numbers(names: Sequence[str]) -> dict[str, str]:
     """Chinese ordinal of each section in order: {"overview": "一", "groups": "二", …}."""
     return {name: NUMERALS[i] if i < 10 else f"十{NUMERALS[i - 10]}" for i, name in enumerate(names)}
-
-
-# ── numbers as printed ──
-
-def number_text(value: float, decimals: int = 0) -> str:
-    """A number as officials print it: rounded half up, no separators, no trailing zeros (3500.50 → 3500.5)."""
-    text = f"{Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP):f}"
-    text = text.rstrip("0").rstrip(".") if "." in text else text
-    return "0" if text in ("-0", "") else text
-
-
-def share(part: float, whole: float) -> Decimal | None:
-    """part / whole as an exact decimal fraction; None when whole is 0 (no division by zero)."""
-    if not whole:
-        return None
-    return Decimal(str(part)) / Decimal(str(whole))
-
-
-def percent_text(part: float, whole: float) -> str:
-    """part / whole as a percentage to one decimal, half up ("27.8%"); "—" when whole is 0."""
-    fraction = share(part, whole)
-    if fraction is None:
-        return NO_DATA
-    return f"{(fraction * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
 
 
 # ── month on month and year to date ──
@@ -199,10 +176,10 @@ def names_by_group(pairs: pd.DataFrame, column: str) -> dict[str, str]:
     return {code: "、".join(rows[column]) for code, rows in pairs.groupby("group_code", sort=False)}
 
 
-def group_sentence(row: Mapping, month: str, key_names: str, regions: str) -> str:
-    """One group's month in a sentence (or that its report is missing)."""
+def group_sentence(row: Mapping, month: str, key_names: str, regions: str, word: str = "未报送") -> str:
+    """One group's month in a sentence (or that its report is missing or rejected: `word`)."""
     if not row["reported"]:
-        return f"{row['name']}：{int(month[5:7])}月份招商工作月报未报送。"
+        return f"{row['name']}：{int(month[5:7])}月份招商工作月报{word}。"
     keys = f"其中重点企业{int(row['key_enterprise_contacts'])}家次（{key_names}）" if key_names else "未对接重点企业"
     where = f"覆盖重点区域{regions}" if regions else "未覆盖重点区域"
     signed = (f"签约项目{int(row['signings'])}个，协议投资额{number_text(row['signed_investment_wan'], 4)}万元"
@@ -257,25 +234,95 @@ def pace_sentence(month: str, ytd_yuan: float, budget_yuan: float, rows: pd.Data
     return f"{head}{zone}。分组看，{'；'.join(parts)}。" if parts else f"{head}{zone}。"
 
 
+# ── the month's signed projects ──
+
+def signed_projects(signings: pd.DataFrame, snapshots: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """The month's signings (fact_signing rows of current reports), in signing-date order, with the group's
+    name and the 包联人: the signing sheet's, else the latest project-library row of the same project name
+    (and group), else "" (not known)."""
+    names = dict(zip(groups["group_code"], groups["name"]))
+    latest = (snapshots.sort_values("snapshot_at", kind="stable").drop_duplicates(["project_name", "group_code"], keep="last")
+              if len(snapshots) else snapshots)
+    cadres = {(r.project_name, r.group_code): r.cadre for r in latest.itertuples()}
+    rows = signings.sort_values(["signed_on", "group_code"], kind="stable").reset_index(drop=True)
+    liaison = [(str(r.liaison).strip() if isinstance(r.liaison, str) and r.liaison.strip() else "")
+               or cadres.get((r.project_name, r.group_code), "") for r in rows.itertuples()]
+    return rows.assign(group_name=rows["group_code"].map(names).fillna(rows["group_code"]), cadre=liaison,
+                       from_library=[not (isinstance(r.liaison, str) and r.liaison.strip()) and bool(c)
+                                     for r, c in zip(rows.itertuples(), liaison)])
+
+
+def short_date(day: dt.date) -> str:
+    """"8月20日" (the year is the bulletin's)."""
+    return f"{day.month}月{day.day}日"
+
+
+# ── key enterprises not reached ──
+
+def key_enterprises_missed(contacts: pd.DataFrame, patterns: pd.DataFrame,
+                           configured: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Per group, its configured key enterprises (in configuration order) that none of its contacts in
+    `contacts` reached by name or alias (dim_key_enterprise patterns); groups that reached all are left out."""
+    aliases: dict[str, list[str]] = {}
+    for r in patterns.itertuples():
+        aliases.setdefault(r.enterprise, []).append(r.pattern)
+    missed = {}
+    for code, keys in configured.items():
+        names = contacts.loc[contacts["group_code"] == code, "enterprise"].tolist()
+        left = [k for k in keys if not any(p in n for p in aliases.get(k, [k]) for n in names)]
+        if left:
+            missed[code] = left
+    return missed
+
+
 # ── submissions ──
 
 def submission_issues(submissions: pd.DataFrame, month: str, groups: pd.DataFrame) -> pd.DataFrame:
-    """Late or missing monthly reports: this month's (late, then missing) first, then earlier months still missing."""
+    """Monthly reports not on time: this month's (late, rejected, missing) first, then earlier months still
+    rejected or missing (a rejected report is 已报送被退回（待更正）, never 未报送)."""
     due = submissions.loc[submissions["kind"] == "月报"]
-    current = due.loc[(due["period"] == month) & due["status"].isin(["late", "missing"])]
-    earlier = due.loc[(due["period"] < month) & (due["status"] == "missing")]
+    current = due.loc[(due["period"] == month) & due["status"].isin(OPEN_STATUSES + ["late"])]
+    earlier = due.loc[(due["period"] < month) & due["status"].isin(OPEN_STATUSES)]
     order = {code: i for i, code in enumerate(groups["group_code"])}
-    rows = pd.concat([current.assign(current=True, rank=current["status"].map({"late": 0, "missing": 1})),
-                      earlier.assign(current=False, rank=2)], ignore_index=True)
+    rows = pd.concat([current.assign(current=True, rank=current["status"].map({"late": 0, "rejected": 1, "missing": 2})),
+                      earlier.assign(current=False, rank=3)], ignore_index=True)
     rows["group_rank"] = rows["subject"].map(order)
     rows = rows.sort_values(["rank", "period", "group_rank"], kind="stable", ignore_index=True)
     return rows.assign(name=rows["subject"].map(dict(zip(groups["group_code"], groups["name"]))).fillna(rows["subject"]))
 
 
 def submission_counts(submissions: pd.DataFrame, month: str) -> dict[str, int]:
-    """How many monthly reports were due for `month`, and how many were on time, late and missing."""
+    """How many monthly reports were due for `month`, and how many were on time, late, rejected and missing."""
     statuses = submissions.loc[(submissions["kind"] == "月报") & (submissions["period"] == month), "status"]
-    return {"due": int(len(statuses)), **{s: int((statuses == s).sum()) for s in ("on_time", "late", "missing")}}
+    return {"due": int(len(statuses)), **{s: int((statuses == s).sum()) for s in STATUS_WORDS}}
+
+
+def month_statuses(submissions: pd.DataFrame, month: str) -> dict[str, str]:
+    """group_code → mart_submission.status of its monthly report for `month` (groups with nothing due absent)."""
+    due = submissions.loc[(submissions["kind"] == "月报") & (submissions["period"] == month)]
+    return dict(zip(due["subject"], due["status"]))
+
+
+def report_gaps(submissions: pd.DataFrame, month: str, groups: pd.DataFrame) -> pd.DataFrame:
+    """The group-months of `month`'s year (up to it) whose monthly report is still missing or rejected — the
+    months a chart or a year-to-date total holds no figures of that group for. Columns: period, subject, name,
+    status; in month order, then group order."""
+    issues = submission_issues(submissions, month, groups)
+    gaps = issues.loc[issues["status"].isin(OPEN_STATUSES) & issues["period"].isin(year_months(month))]
+    return gaps.sort_values(["period", "group_rank"], kind="stable", ignore_index=True)
+
+
+def gap_items(gaps: pd.DataFrame) -> str:
+    """"2月装备制造组月报已报送被退回（待更正），4月清洁能源和新型建材组月报未报送"."""
+    return "，".join(f"{int(r.period[5:7])}月{r.name}月报{STATUS_WORDS[r.status]}" for r in gaps.itertuples())
+
+
+def gap_note(gaps: pd.DataFrame, what: str) -> str:
+    """The note under a chart or total when some month lacks a group's report ("" when none does), so a dip
+    is not read as a fall: "注：…，{what}不含该组该月数据。"."""
+    if gaps.empty:
+        return ""
+    return f"注：{gap_items(gaps)}，{what}不含该组该月数据。"
 
 
 def preliminary_note(month: str, counts: Mapping[str, int], today: dt.date) -> str:
@@ -286,17 +333,89 @@ def preliminary_note(month: str, counts: Mapping[str, int], today: dt.date) -> s
 
 
 def submission_sentence(month: str, counts: Mapping[str, int], issues: pd.DataFrame) -> str:
-    """Who submitted this month's report on time, late or not at all, and which earlier reports are still missing."""
+    """Who submitted this month's report on time, late, rejected or not at all, and which earlier reports are
+    still missing or rejected (the four words of DESIGN §5)."""
     label = f"{int(month[5:7])}月份"
     if not counts["due"]:
         return f"{label}招商工作月报尚未到报送截止时间。"
-    names = {s: "、".join(issues.loc[issues["current"] & (issues["status"] == s), "name"]) for s in ("late", "missing")}
+    names = {s: "、".join(issues.loc[issues["current"] & (issues["status"] == s), "name"]) for s in STATUS_WORDS}
     text = f"{label}招商工作月报应报送{counts['due']}份，按时报送{counts['on_time']}份"
     text += f"，逾期报送{counts['late']}份（{names['late']}）" if counts["late"] else ""
     text += f"，未报送{counts['missing']}份（{names['missing']}）" if counts["missing"] else ""
-    text += "。" if counts["late"] or counts["missing"] else "，各组均按时报送。"
+    if counts["rejected"]:
+        text += f"，已报送被退回（待更正）{counts['rejected']}份（{names['rejected']}）"
+    text += "。" if counts["late"] or counts["missing"] or counts["rejected"] else "，各组均按时报送。"
     earlier = issues.loc[~issues["current"]]
-    if len(earlier):
-        items = "、".join(f"{r.name}{int(r.period[5:7])}月份" for r in earlier.itertuples())
-        text += f"此前月份仍有{len(earlier)}份月报未报送（{items}），请相关工作组抓紧补报。"
+    missing, rejected = earlier.loc[earlier["status"] == "missing"], earlier.loc[earlier["status"] == "rejected"]
+    if len(missing):
+        items = "、".join(f"{r.name}{int(r.period[5:7])}月份" for r in missing.itertuples())
+        text += f"此前月份仍有{len(missing)}份月报未报送（{items}），请相关工作组抓紧补报。"
+    if len(rejected):
+        items = "、".join(f"{r.name}{int(r.period[5:7])}月份" for r in rejected.itertuples())
+        text += f"此前月份有{len(rejected)}份月报已报送被退回（待更正）（{items}），请相关工作组抓紧报送更正后的月报。"
     return text
+
+
+# ── reading the marts ──
+
+# The only reads of the bulletin: the marts, two small dimensions, and the current contact rows
+# (for which key enterprises and regions a group reached — not in mart_group_month).
+QUERIES: dict[str, str] = {
+    "mart_group_month": (
+        "SELECT group_code, month, contacts, enterprises, key_enterprise_contacts, signings,\n"
+        "       signed_investment_wan, expense_yuan, file_id\n"
+        "FROM mart_group_month\nWHERE month >= :first AND month <= :last\nORDER BY month, group_code"),
+    "mart_submission": (
+        "SELECT kind, subject, period, status, received_at, due_at, rejected_at\n"
+        "FROM mart_submission\nWHERE kind = '月报' AND period <= :last\nORDER BY period, subject"),
+    "dim_group": "SELECT group_code, name, budget_yuan\nFROM dim_group\nORDER BY group_code",
+    "dim_key_enterprise": "SELECT pattern, enterprise\nFROM dim_key_enterprise\nORDER BY pattern",
+    "fact_contact": (
+        "SELECT c.group_code, c.month, c.enterprise, c.region, c.file_id, c.sheet_row\n"
+        "FROM fact_contact c\nJOIN ingested_file f ON f.id = c.file_id AND f.status = 'loaded'\n"
+        "WHERE c.month = :last\nORDER BY c.group_code, c.file_id, c.sheet_row"),
+    "fact_signing": (
+        "SELECT s.group_code, s.month, s.project_name, s.enterprise, s.signed_on, s.agreement,\n"
+        "       s.investment_wan, s.liaison, s.file_id, s.sheet_row\n"
+        "FROM fact_signing s\nJOIN ingested_file f ON f.id = s.file_id AND f.status = 'loaded'\n"
+        "WHERE s.month = :last\nORDER BY s.signed_on, s.group_code, s.sheet_row"),
+    "project_snapshot": (
+        "SELECT s.snapshot_at, s.project_code, s.project_name, s.builder, s.group_code, s.cadre\n"
+        "FROM project_snapshot s\nJOIN ingested_file f ON f.id = s.file_id AND f.status = 'loaded'\n"
+        "ORDER BY s.snapshot_at, s.project_code"),
+    "key_contacts_year": (
+        "SELECT DISTINCT c.group_code, c.enterprise\n"
+        "FROM fact_contact c\nJOIN ingested_file f ON f.id = c.file_id AND f.status = 'loaded'\n"
+        "WHERE c.month >= :year_first AND c.month <= :last\nORDER BY c.group_code, c.enterprise"),
+}
+COUNTS = ["contacts", "enterprises", "key_enterprise_contacts", "signings", "file_id", "sheet_row"]
+AMOUNTS = ["signed_investment_wan", "expense_yuan", "budget_yuan", "investment_wan"]
+
+
+@dataclass
+class BulletinData:
+    """The rows the bulletin is built from: one DataFrame per named query, and the parameters used."""
+
+    month: str
+    frames: dict[str, pd.DataFrame]
+    params: dict[str, str]
+
+
+# ── reading ──
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Same dtypes on SQLite and PostgreSQL (see reports.common.typed_frame)."""
+    return typed_frame(frame, times=("received_at", "due_at", "rejected_at", "snapshot_at"),
+                       dates=("signed_on",), amounts=AMOUNTS, counts=COUNTS)
+
+
+def read_bulletin_data(engine: Engine, month: str) -> BulletinData:
+    """Run every bulletin query for `month` (its year so far, and the month before for 环比)."""
+    params = {"first": min(previous_month(month), year_months(month)[0]), "year_first": year_months(month)[0],
+              "last": month}
+    frames = {}
+    with engine.connect() as conn:
+        for name, sql in QUERIES.items():
+            result = conn.execute(text(sql), params)
+            frames[name] = _typed(pd.DataFrame(result.fetchall(), columns=list(result.keys())))
+    return BulletinData(month, frames, params)

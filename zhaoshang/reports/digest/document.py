@@ -3,7 +3,7 @@
 read_digest_data  – run the named queries below for one week (the marts first; fact and library rows
                     only where no mart carries the field)
 digest_content    – turn their rows into the template's context and the mail summary (figures from
-                    transforms/marts/weekly.py)
+                    zhaoshang/reports/digest/figures.py)
 render_digest     – draw the 挂图作战 grid, render templates/digest.docx, write the companion workbook
 
 Every row of every table in the digest comes from rows of these queries: the companion workbook
@@ -20,79 +20,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, text
 
 from transforms.due import library_as_of
-from transforms.marts import weekly as w
-from transforms.marts.bulletin import date_label, number_text, percent_text
-from zhaoshang.reports.common import chinese_font, replace_atomically, start_source_workbook, typed_frame, visible_context
+from zhaoshang.reports.common import chinese_font, finish_report, start_source_workbook, visible_context
+from zhaoshang.reports.digest import figures as w
+from zhaoshang.reports.digest.figures import QUERIES, DigestData, read_digest_data  # noqa: F401 (re-exported)
+from zhaoshang.reports.digest.mail import mail_summary
 from zhaoshang.reports.grid_chart import draw_grid, font_faces
+from zhaoshang.reports.printed import date_label, number_text, percent_text
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "digest.docx"
 CHART_WIDTH_MM = 156
 GRID_ROWS_PER_PAGE = 28  # projects per 挂图作战 picture: 28 rows at 156 mm wide fill one A4 page
 NO_DATA = "—"
-
-# The only reads of the digest. Procedure rows, library snapshots and signings are not in any mart.
-QUERIES: dict[str, str] = {
-    # each project's reports of the week, of its first week and of its latest week up to this one
-    "mart_project_week": (
-        "WITH span AS (SELECT project_code, MIN(week_start) AS first_week, MAX(week_start) AS last_week\n"
-        "              FROM mart_project_week WHERE week_start <= :week GROUP BY project_code)\n"
-        "SELECT m.project_code, m.week_start, m.invest_week_wan, m.invest_cum_wan, m.stage, m.procedures_done,\n"
-        "       m.procedures_overdue, m.open_problems, m.project_name, m.cadre, m.planned_wan, m.leader, m.file_id\n"
-        "FROM mart_project_week m JOIN span s ON s.project_code = m.project_code\n"
-        "WHERE m.week_start = :week OR m.week_start = s.first_week OR m.week_start = s.last_week\n"
-        "ORDER BY m.week_start, m.project_code, m.file_id"),
-    # each project's procedure rows of the week and of its latest report before it (found among the
-    # weekly reports, one row a file, and then read by file: the procedures themselves are never scanned)
-    "fact_procedure_week": (
-        "WITH reports AS (SELECT w.project_code, w.week_start, w.file_id\n"
-        "                 FROM fact_project_week w JOIN ingested_file f ON f.id = w.file_id AND f.status = 'loaded'\n"
-        "                 WHERE w.week_start <= :week),\n"
-        "     previous AS (SELECT project_code, MAX(week_start) AS week_start FROM reports\n"
-        "                  WHERE week_start < :week GROUP BY project_code)\n"
-        "SELECT p.project_code, p.week_start, p.week_end, p.procedure, p.status, p.planned_on,\n"
-        "       p.done_on, p.cadre, p.file_id, p.sheet_row\n"
-        "FROM fact_procedure_week p\n"
-        "WHERE p.file_id IN (SELECT r.file_id FROM reports r LEFT JOIN previous b ON b.project_code = r.project_code\n"
-        "                    WHERE r.week_start = :week OR r.week_start = b.week_start)\n"
-        "ORDER BY p.week_start, p.project_code, p.file_id, p.sheet_row"),
-    "mart_problem": (
-        "SELECT project_code, description, category, leader, deadline, status, first_week, last_week,\n"
-        "       resolved_week, weeks_reported, unit, cadre, file_id\n"
-        "FROM mart_problem\nWHERE first_week <= :week\nORDER BY project_code, first_week, description"),
-    "mart_submission": (
-        "SELECT kind, subject, period, status, received_at, due_at\n"
-        "FROM mart_submission\nWHERE kind = '周报' AND period = :period\nORDER BY subject"),
-    "project_snapshot": (
-        "SELECT s.snapshot_at, s.project_code, s.project_name, s.builder, s.group_code, s.planned_wan,\n"
-        "       s.cadre, s.leader, s.status, s.file_id, s.sheet_row\nFROM project_snapshot s\n"
-        "JOIN ingested_file f ON f.id = s.file_id AND f.status = 'loaded'\n"
-        "ORDER BY s.snapshot_at, s.project_code"),
-    "fact_signing": (
-        "SELECT s.group_code, s.month, s.project_name, s.enterprise, s.signed_on, s.agreement,\n"
-        "       s.investment_wan, s.file_id, s.sheet_row\nFROM fact_signing s\n"
-        "JOIN ingested_file f ON f.id = s.file_id AND f.status = 'loaded'\n"
-        "ORDER BY s.signed_on, s.group_code, s.sheet_row"),
-    "dim_group": "SELECT group_code, name\nFROM dim_group\nORDER BY group_code",
-}
-DATES = {"week_start", "week_end", "planned_on", "done_on", "deadline", "first_week", "last_week", "resolved_week",
-         "signed_on"}
-TIMES = {"snapshot_at", "received_at", "due_at"}
-AMOUNTS = {"invest_week_wan", "invest_cum_wan", "planned_wan", "investment_wan"}
-COUNTS = {"procedures_done", "procedures_overdue", "open_problems", "weeks_reported", "file_id", "sheet_row"}
-
-
-@dataclass
-class DigestData:
-    """The rows the digest is built from: one DataFrame per named query, and the parameters used."""
-
-    week: dt.date
-    frames: dict[str, pd.DataFrame]
-    params: dict[str, str]
-
 
 @dataclass
 class DigestFiles:
@@ -105,29 +46,11 @@ class DigestFiles:
     overview: list[str] = field(default_factory=list)
 
 
-# ── reading ──
-
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Same types on SQLite and PostgreSQL (see reports.common.typed_frame)."""
-    return typed_frame(frame, dates=DATES, times=TIMES, amounts=AMOUNTS, counts=COUNTS)
-
-
-def read_digest_data(engine: Engine, week: dt.date) -> DigestData:
-    """Run every digest query for the week starting on Monday `week` (and the weeks before it)."""
-    params = {"week": week.isoformat(), "period": week.isoformat()}
-    frames = {}
-    with engine.connect() as conn:
-        for name, sql in QUERIES.items():
-            result = conn.execute(text(sql), {k: v for k, v in params.items() if f":{k}" in sql})
-            frames[name] = _typed(pd.DataFrame(result.fetchall(), columns=list(result.keys())))
-    return DigestData(week, frames, params)
-
-
 # ── the week's figures ──
 
 @dataclass
 class WeekFigures:
-    """Everything the digest shows about one week, as DataFrames from transforms/marts/weekly.py."""
+    """Everything the digest shows about one week, as DataFrames from zhaoshang/reports/digest/figures.py."""
 
     week: dt.date
     library: pd.DataFrame
@@ -289,7 +212,7 @@ def digest_content(data: DigestData, settings: Settings, grace_weeks: int = w.GR
     overview = [
         w.progress_sentence(week, len(w.active_projects(fig.library)), len(fig.lines), len(fig.missing_projects),
                             w.week_totals(fig.lines)),
-        w.procedure_sentence(len(fig.completed), fig.overdue),
+        w.procedure_sentence(len(fig.completed), fig.overdue, w.procedures_unreported(data.frames["mart_project_week"], week)),
         w.problem_sentence(fig.open_problems, fig.resolved),
         w.reporting_sentence(len(w.cadres_due(fig.library)), fig.silent_cadres, fig.late_cadres,
                              len(fig.signed_unreported) + len(fig.unsigned_reported)),
@@ -307,11 +230,6 @@ def digest_content(data: DigestData, settings: Settings, grace_weeks: int = w.GR
                         f"签约满{grace_weeks}周仍未见周报的，以及周报在报但各组月报从未报送签约的，列为待核对。"),
     }
     return context, mail_summary(week, overview), fig
-
-
-def mail_summary(week: dt.date, overview: list[str]) -> list[str]:
-    """The mail body: what is attached, then the overview's sentences."""
-    return [f"现将《{w.iso_week_label(week)}项目周报汇总》（{w.week_span_label(week)}）报送各位领导，全文见附件。", *overview]
 
 
 # ── the 挂图作战 grid (drawn by reports/grid_chart.py) ──
@@ -368,6 +286,6 @@ def render_digest(settings: Settings, data: DigestData) -> DigestFiles:
             {"image": InlineImage(template, str(chart), width=Mm(CHART_WIDTH_MM)),
              "part": f"（{i}/{len(charts)}）" if len(charts) > 1 else ""} for i, chart in enumerate(charts, 1)]
         template.render(visible_context(context), autoescape=True)
-        replace_atomically(docx_path, lambda tmp: template.save(tmp))
+        finish_report(settings, template, docx_path)  # fallback faces, layout, the file and its PDF
         sources.finish()
     return DigestFiles(docx_path, sources_path, charts, summary, context["overview"])

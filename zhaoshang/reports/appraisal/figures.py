@@ -58,6 +58,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
+from sqlalchemy import Engine, text
+
+from zhaoshang.reports.common import typed_frame
 
 # name → (label as printed, unit, decimals of the printed value)
 INDICATORS: dict[str, tuple[str, str, int]] = {
@@ -518,3 +521,75 @@ def half_appraisal(frames: Mapping[str, pd.DataFrame], cohort: pd.DataFrame, gro
                                   method.key_regions)
     return AppraisalResult(half, as_of, method, person_scores(people, method), group_scores(group_rows, method),
                            credits, starts, duties)
+
+
+# ── reading the marts ──
+
+# The only reads of the appraisal: current (ledger status 'loaded') rows of every submission kind.
+QUERIES: dict[str, str] = {
+    "contacts": (
+        "SELECT c.group_code, c.month, c.enterprise, c.region, c.industry, c.contact_date, c.method,\n"
+        "       c.contact_person, c.stage, c.file_id, c.sheet_row\nFROM fact_contact c\n"
+        "JOIN ingested_file f ON f.id = c.file_id AND f.status = 'loaded'\n"
+        "WHERE c.contact_date <= :last\nORDER BY c.contact_date, c.file_id, c.sheet_row"),
+    "signings": (
+        "SELECT s.group_code, s.project_name, s.enterprise, s.signed_on, s.agreement, s.investment_wan, s.liaison,\n"
+        "       s.file_id, s.sheet_row\nFROM fact_signing s\n"
+        "JOIN ingested_file f ON f.id = s.file_id AND f.status = 'loaded'\n"
+        "WHERE s.signed_on >= :first AND s.signed_on <= :last\nORDER BY s.signed_on, s.file_id, s.sheet_row"),
+    "expenses": (
+        "SELECT e.group_code, e.spent_on, e.category, e.amount_yuan, e.file_id, e.sheet_row\nFROM fact_expense e\n"
+        "JOIN ingested_file f ON f.id = e.file_id AND f.status = 'loaded'\n"
+        "WHERE e.spent_on >= :year_first AND e.spent_on <= :last\nORDER BY e.spent_on, e.file_id, e.sheet_row"),
+    "reviews": (
+        "SELECT r.half, r.person, r.group_code, r.rater, r.score, r.file_id, r.sheet_row\nFROM current_review_score r\n"
+        "WHERE r.half = :half\nORDER BY r.person, r.rater"),
+    "weeks": (
+        "SELECT p.project_code, p.project_name, p.week_start, p.stage, p.cadre, p.file_id, p.sheet_row\n"
+        "FROM fact_project_week p\nJOIN ingested_file f ON f.id = p.file_id AND f.status = 'loaded'\n"
+        "WHERE p.week_start <= :last\nORDER BY p.project_code, p.week_start"),
+    "snapshots": (
+        "SELECT s.snapshot_at, s.project_code, s.project_name, s.group_code, s.cadre, s.status, s.file_id, s.sheet_row\n"
+        "FROM project_snapshot s\nJOIN ingested_file f ON f.id = s.file_id AND f.status = 'loaded'\n"
+        "WHERE s.snapshot_at < :after\nORDER BY s.project_code, s.snapshot_at"),
+    "submissions": (
+        "SELECT kind, subject, period, status, received_at, due_at\nFROM mart_submission\n"
+        "WHERE (kind = '月报' AND period >= :first_month AND period <= :last_month)\n"
+        "   OR (kind = '周报' AND period >= :first AND period <= :last)\nORDER BY kind, subject, period"),
+    "patterns": "SELECT pattern, enterprise\nFROM dim_key_enterprise\nORDER BY pattern",
+}
+DATES = {"contact_date", "signed_on", "spent_on", "week_start"}
+TIMES = {"snapshot_at", "received_at", "due_at"}
+AMOUNTS = {"investment_wan", "amount_yuan", "score"}
+COUNTS = {"file_id", "sheet_row"}
+
+
+@dataclass
+class AppraisalData:
+    """The rows the appraisal is computed from: one DataFrame per named query, and the parameters used."""
+
+    half: Half
+    as_of: dt.datetime
+    frames: dict[str, pd.DataFrame]
+    params: dict[str, str]
+
+
+# ── reading ──
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Same types on SQLite and PostgreSQL (see reports.common.typed_frame)."""
+    return typed_frame(frame, dates=DATES, times=TIMES, amounts=AMOUNTS, counts=COUNTS)
+
+
+def read_appraisal_data(engine: Engine, half: Half, as_of: dt.datetime) -> AppraisalData:
+    """Run every appraisal query for `half` (contacts, weekly stages and library history from before it too)."""
+    params = {"first": half.first.isoformat(), "last": half.last.isoformat(), "half": half.code,
+              "year_first": dt.date(half.first.year, 1, 1).isoformat(),
+              "after": (half.last + dt.timedelta(days=1)).isoformat(),
+              "first_month": half.months[0], "last_month": half.months[-1]}
+    frames = {}
+    with engine.connect() as conn:
+        for name, sql in QUERIES.items():
+            result = conn.execute(text(sql), {k: v for k, v in params.items() if f":{k}" in sql})
+            frames[name] = _typed(pd.DataFrame(result.fetchall(), columns=list(result.keys())))
+    return AppraisalData(half, as_of, frames, params)

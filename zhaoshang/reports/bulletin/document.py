@@ -7,7 +7,7 @@ render_bulletin     – draw the charts, render templates/bulletin.docx, write t
 Every figure printed in the bulletin is listed in the companion workbook
 `…_数据来源.xlsx`: where it appears, its value as printed, how it was computed, the SQL
 query and the numbers (行号) of the query rows it came from; each query's rows are a
-sheet of that workbook. The figures themselves come from transforms/marts/bulletin.py.
+sheet of that workbook. The figures themselves come from figures.py beside this module.
 
 Later sections (key projects, open problems from the weekly reports) plug in through
 `sections`: each a mapping {"title", "paragraphs", optional "table": {"caption",
@@ -22,12 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, text
 
-from transforms.marts import bulletin as b
+from transforms.status_words import STATUS_WORDS
+from zhaoshang.reports.bulletin import figures as b
+from zhaoshang.reports.bulletin.figures import QUERIES, BulletinData, read_bulletin_data  # noqa: F401 (re-exported)
+from zhaoshang.reports.bulletin.mail import mail_summary
 from zhaoshang.reports.common import (  # noqa: F401 (re-exported)
     MissingChineseFont,
     chinese_font,
+    finish_report,
     replace_atomically,
     start_source_workbook,
     typed_frame,
@@ -37,38 +40,9 @@ from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "bulletin.docx"
 CHART_WIDTH_MM = 140
-
-# The only reads of the bulletin: the marts, two small dimensions, and the current contact rows
-# (for which key enterprises and regions a group reached — not in mart_group_month).
-QUERIES: dict[str, str] = {
-    "mart_group_month": (
-        "SELECT group_code, month, contacts, enterprises, key_enterprise_contacts, signings,\n"
-        "       signed_investment_wan, expense_yuan, file_id\n"
-        "FROM mart_group_month\nWHERE month >= :first AND month <= :last\nORDER BY month, group_code"),
-    "mart_submission": (
-        "SELECT kind, subject, period, status, received_at, due_at\n"
-        "FROM mart_submission\nWHERE kind = '月报' AND period <= :last\nORDER BY period, subject"),
-    "dim_group": "SELECT group_code, name, budget_yuan\nFROM dim_group\nORDER BY group_code",
-    "dim_key_enterprise": "SELECT pattern, enterprise\nFROM dim_key_enterprise\nORDER BY pattern",
-    "fact_contact": (
-        "SELECT c.group_code, c.month, c.enterprise, c.region, c.file_id, c.sheet_row\n"
-        "FROM fact_contact c\nJOIN ingested_file f ON f.id = c.file_id AND f.status = 'loaded'\n"
-        "WHERE c.month = :last\nORDER BY c.group_code, c.file_id, c.sheet_row"),
-}
-COUNTS = ["contacts", "enterprises", "key_enterprise_contacts", "signings", "file_id", "sheet_row"]
-AMOUNTS = ["signed_investment_wan", "expense_yuan", "budget_yuan"]
 TRACE_COLUMNS = ["序号", "位置", "指标", "通报中的数值", "计算方法", "查询", "来源行（行号）", "SQL"]
-STATUS_ZH = {"late": "逾期报送", "missing": "未报送", "on_time": "按时报送"}
-
-
-@dataclass
-class BulletinData:
-    """The rows the bulletin is built from: one DataFrame per named query, and the parameters used."""
-
-    month: str
-    frames: dict[str, pd.DataFrame]
-    params: dict[str, str]
-
+STATUS_ZH = STATUS_WORDS  # the four words of DESIGN §5 (transforms/status_words.py)
+SIGNED_HEADER = ["项目名称", "签约企业", "协议类型", "协议投资额（万元）", "签约日期", "工作组", "包联人"]
 
 @dataclass
 class BulletinFiles:
@@ -79,24 +53,6 @@ class BulletinFiles:
     charts: list[Path]
     summary: list[str]
     headline: list[str] = field(default_factory=list)
-
-
-# ── reading ──
-
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Same dtypes on SQLite and PostgreSQL (see reports.common.typed_frame)."""
-    return typed_frame(frame, times=("received_at", "due_at"), amounts=AMOUNTS, counts=COUNTS)
-
-
-def read_bulletin_data(engine: Engine, month: str) -> BulletinData:
-    """Run every bulletin query for `month` (its year so far, and the month before for 环比)."""
-    params = {"first": min(b.previous_month(month), b.year_months(month)[0]), "last": month}
-    frames = {}
-    with engine.connect() as conn:
-        for name, sql in QUERIES.items():
-            result = conn.execute(text(sql), params)
-            frames[name] = _typed(pd.DataFrame(result.fetchall(), columns=list(result.keys())))
-    return BulletinData(month, frames, params)
 
 
 # ── the trace of every figure ──
@@ -144,6 +100,14 @@ class MonthRows:
     def all(self, name: str) -> list[bool]:
         """Mask selecting every row of a query."""
         return [True] * len(self.frames[name])
+
+    def status_words(self) -> dict[str, str]:
+        """group_code → the word for its report of this month (按时报送 … 未报送); groups with nothing due absent."""
+        return {code: STATUS_WORDS[status] for code, status in b.month_statuses(self.frames["mart_submission"], self.month).items()}
+
+    def gaps(self) -> pd.DataFrame:
+        """The year's group-months still without an accepted report (missing or rejected)."""
+        return b.report_gaps(self.frames["mart_submission"], self.month, self.groups)
 
 
 def ordered_groups(groups: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -209,9 +173,11 @@ def group_table(m: MonthRows, rows: pd.DataFrame, trace: Trace) -> tuple[list[di
         else:
             trace.add("表1", f"合计 {label}", total[key], f"mart_group_month.{column} 本月之和", mart_group_month=m.months(m.month))
     notes = []
-    missing = rows.loc[~rows["reported"], "name"].tolist()
-    if missing:
-        notes.append(f"注：{'、'.join(missing)}{int(m.month[5:])}月份月报未报送，表中以“—”表示。")
+    words = m.status_words()
+    absent = rows.loc[~rows["reported"]]
+    for word in dict.fromkeys(words.get(code, "未报送") for code in absent["group_code"]):
+        names = [r.name for r in absent.itertuples() if words.get(r.group_code, "未报送") == word]
+        notes.append(f"注：{'、'.join(names)}{int(m.month[5:])}月份月报{word}，表中以“—”表示。")
     if distinct != int(rows.loc[rows["reported"], "enterprises"].sum()):
         notes.append("注：合计栏“对接企业（家）”为全区去重数，同一企业由多个组对接的只计一次。")
     return table, total, notes
@@ -281,20 +247,126 @@ def submission_section(m: MonthRows, trace: Trace) -> tuple[str, list[dict]]:
     counts = b.submission_counts(subs, m.month)
     rows = []
     for r in issues.to_dict("records"):
+        arrived = r["received_at"] if pd.notna(r["received_at"]) else r.get("rejected_at")
         rows.append({"name": r["name"], "period": b.month_label(r["period"]), "status": STATUS_ZH[r["status"]],
                      "due": b.date_label(r["due_at"]),
-                     "received": b.date_label(r["received_at"]) if pd.notna(r["received_at"]) else b.NO_DATA})
+                     "received": b.date_label(arrived) if pd.notna(arrived) else b.NO_DATA})
         row = (subs["subject"] == r["subject"]) & (subs["period"] == r["period"])
         for key, label, column in (("period", "报告月份", "period"), ("status", "报送情况", "status"),
-                                   ("due", "截止时间", "due_at"), ("received", "报送时间", "received_at（首个被接收版本）")):
-            trace.add("表（月报逾期和未报送情况）", f"{r['name']} {r['period']} 月报 {label}", rows[-1][key],
+                                   ("due", "截止时间", "due_at"),
+                                   ("received", "报送时间", "rejected_at（首个被退回版本）" if r["status"] == "rejected"
+                                    else "received_at（首个被接收版本）")):
+            trace.add("表（月报未按时报送情况）", f"{r['name']} {r['period']} 月报 {label}", rows[-1][key],
                       f"mart_submission.{column}", mart_submission=row)
     this_month = subs["period"] == m.month
-    for key, label in (("due", "应报送"), ("on_time", "按时报送"), ("late", "逾期报送"), ("missing", "未报送")):
+    for key, label in (("due", "应报送"), *STATUS_WORDS.items()):
         trace.add("月报报送情况", f"本月月报{label}（份）", str(counts[key]),
                   "mart_submission 本月行数" if key == "due" else f"mart_submission.status = '{key}' 的行数",
                   mart_submission=this_month if key == "due" else this_month & (subs["status"] == key))
     return b.submission_sentence(m.month, counts, issues), rows
+
+
+def signed_table(m: MonthRows, trace: Trace) -> list[dict]:
+    """The month's signed projects, one row each: 项目名称 … 包联人 (from the signing sheet, else the library)."""
+    signings, snapshots = m.frames["fact_signing"], m.frames["project_snapshot"]
+    rows = b.signed_projects(signings, snapshots, m.groups)
+    table = []
+    for r in rows.to_dict("records"):
+        cells = {"project": r["project_name"], "enterprise": r["enterprise"], "agreement": r["agreement"],
+                 "investment": b.number_text(r["investment_wan"], 4), "date": b.short_date(r["signed_on"]),
+                 "group": r["group_name"], "cadre": r["cadre"] or b.NO_DATA}
+        table.append(cells)
+        own = ((signings["file_id"] == r["file_id"]) & (signings["sheet_row"] == r["sheet_row"]))
+        for key, label, column in (("project", "项目名称", "project_name"), ("enterprise", "签约企业", "enterprise"),
+                                   ("agreement", "协议类型", "agreement"), ("investment", "协议投资额（万元）", "investment_wan"),
+                                   ("date", "签约日期", "signed_on"), ("group", "工作组", "group_code → dim_group.name")):
+            trace.add("本月签约项目表", f"{r['project_name']} {label}", cells[key], f"fact_signing.{column}（本月现行月报）",
+                      fact_signing=own)
+        if r["from_library"]:
+            lib = (snapshots["project_name"] == r["project_name"]) & (snapshots["group_code"] == r["group_code"])
+            trace.add("本月签约项目表", f"{r['project_name']} 包联人", cells["cadre"],
+                      "签约项目表未填包联人，取项目库同名项目最新快照的 cadre", fact_signing=own, project_snapshot=lib)
+        else:
+            trace.add("本月签约项目表", f"{r['project_name']} 包联人", cells["cadre"],
+                      "fact_signing.liaison（签约项目表的包联人）；未填且项目库无同名项目时为“—”", fact_signing=own)
+    return table
+
+
+def gap_notes(m: MonthRows, trace: Trace) -> dict[str, str]:
+    """The notes under 图1, 图2, the year-to-date totals and 表（经费）when a month lacks a group's report."""
+    gaps = m.gaps()
+    subs = m.frames["mart_submission"]
+    mask = subs["period"].isin(gaps["period"]) & subs["subject"].isin(gaps["subject"])  # the query reads 月报 only
+    notes = {"trend": b.gap_note(gaps, "图中相应月份"), "investment": b.gap_note(gaps, f"图中{b.ytd_label(m.month)}累计"),
+             "ytd": b.gap_note(gaps, "以上累计数"), "budget": b.gap_note(gaps, "表中累计支出")}
+    if not gaps.empty:
+        trace.add("图1、图2、累计数及表注", "缺报月份", b.gap_items(gaps),
+                  "mart_submission 本年至本月 status 为 rejected 或 missing 的月报", mart_submission=mask)
+    return notes
+
+
+def _names(items: Sequence[str]) -> str:
+    return "、".join(items)
+
+
+def issue_lines(m: MonthRows, rows: pd.DataFrame, money: pd.DataFrame, settings: Settings,
+                trace: Trace) -> tuple[list[str], list[str]]:
+    """存在问题 (each sentence only when the data make it true) and the 要求 lines of 下步工作 they call for."""
+    problems, asks = [], []
+    month_no, elapsed = int(m.month[5:7]), b.percent_text(b.issue_number(m.month), 12)
+    behind = money.loc[money["pace"] == "低于序时进度"]
+    if len(behind):
+        used = "、".join(b.percent_text(r.ytd_yuan, r.budget_yuan) for r in behind.itertuples())
+        problems.append(f"招商经费执行低于序时进度。截至{month_no}月底序时进度为{elapsed}，"
+                        f"{_names(behind['name'])}预算使用率{'分别' if len(behind) > 1 else ''}为{used}，低于序时进度。")
+        asks.append(f"{_names(behind['name'])}要按照年度招商工作安排，加大外出招商和上门对接力度，按序时进度使用招商经费。")
+        trace.add("存在问题", "经费执行低于序时进度的组", _names(behind["name"]), "表3“对照序时进度”为“低于序时进度”的组",
+                  mart_group_month=m.year(), dim_group=m.all("dim_group"))
+    targets = {g.code: g.contacts_target for g in settings.groups if g.contacts_target}
+    ytd_contacts = m.gm.loc[m.year()].groupby("group_code")["contacts"].sum()
+    slow = [(r.name, int(ytd_contacts.get(r.group_code, 0)), targets[r.group_code]) for r in m.groups.itertuples()
+            if r.group_code in targets and b.pace_verdict(b.share(int(ytd_contacts.get(r.group_code, 0)), targets[r.group_code]),
+                                                          b.elapsed_share(m.month)) == "低于序时进度"]
+    if slow:
+        detail = "；".join(f"{n}累计对接企业{c}家次，完成年度目标{t}家次的{b.percent_text(c, t)}" for n, c, t in slow)
+        problems.append(f"对接企业进度低于序时进度。{b.ytd_label(m.month)}，{detail}，低于序时进度{elapsed}。")
+        asks.append(f"{_names([n for n, _, _ in slow])}要加密对接频次，确保完成年度对接企业目标。")
+        trace.add("存在问题", "对接企业低于序时进度的组", _names([n for n, _, _ in slow]),
+                  f"本年累计 mart_group_month.contacts ÷ 配置的年度对接目标，低于序时进度{elapsed}超过2个百分点",
+                  mart_group_month=m.year())
+    configured = {g.code: g.key_enterprises for g in settings.groups if g.code in set(m.groups["group_code"])}
+    missed = b.key_enterprises_missed(m.frames["key_contacts_year"], m.frames["dim_key_enterprise"], configured)
+    if missed:
+        names = dict(zip(m.groups["group_code"], m.groups["name"]))
+        detail = "；".join(f"{names[c]}尚未对接{_names(k)}" for c, k in missed.items())
+        problems.append(f"重点企业对接不够全面。{b.ytd_label(m.month)}，{detail}。")
+        asks.append(f"{_names([names[c] for c in missed])}要主动与尚未对接的重点企业联系，争取上门拜访或来访洽谈。")
+        trace.add("存在问题", "尚未对接的重点企业", detail,
+                  "配置的各组重点企业中，本年该组对接记录的企业名称均不含其名称或别名的",
+                  key_contacts_year=m.all("key_contacts_year"), dim_key_enterprise=m.all("dim_key_enterprise"))
+    issues = b.submission_issues(m.frames["mart_submission"], m.month, m.groups)
+    clauses = []
+    for status in ("late", "rejected", "missing"):
+        now = issues.loc[issues["current"] & (issues["status"] == status), "name"].tolist()
+        if now:
+            clauses.append(f"{month_no}月份月报{STATUS_WORDS[status]}的有{_names(now)}")
+    for status in ("rejected", "missing"):
+        before = issues.loc[~issues["current"] & (issues["status"] == status)]
+        if len(before):
+            items = _names([f"{r.name}{int(r.period[5:7])}月份" for r in before.itertuples()])
+            clauses.append(f"此前月份月报{STATUS_WORDS[status]}的有{items}")
+    if clauses:
+        problems.append(f"月报报送不够及时。{'；'.join(clauses)}。")
+        trace.add("存在问题", "月报报送问题", "；".join(clauses), "mart_submission 本月及此前 status 非 on_time 的月报",
+                  mart_submission=m.frames["mart_submission"]["period"].isin(issues["period"])
+                  & m.frames["mart_submission"]["subject"].isin(issues["subject"]))
+    for status, ask in (("rejected", "请{name}对照错误说明更正{months}月报，尽快重新报送。"),
+                        ("missing", "请{name}抓紧补报{months}月报。")):
+        open_ = issues.loc[issues["status"] == status]
+        for name in dict.fromkeys(open_["name"]):
+            months = "、".join(f"{int(p[5:7])}月份" for p in sorted(open_.loc[open_["name"] == name, "period"]))
+            asks.append(ask.format(name=name, months=months))
+    return problems, asks
 
 
 def extra_sections(sections: Sequence[Mapping], trace: Trace, first_table: int) -> tuple[list[dict], int]:
@@ -334,13 +406,6 @@ def chart_series(m: MonthRows, trace: Trace) -> tuple[dict, dict]:
              "signings": trend["signings"].tolist()}, {"bars": bars, "ytd_label": b.ytd_label(m.month)})
 
 
-def mail_summary(month: str, overview: Sequence[str], budget_paragraph: str, submission_paragraph: str) -> list[str]:
-    """The mail body: what is attached, the headline, the year to date, the budget pace, the submissions."""
-    *note, headline, ytd = overview
-    return [f"现将《{b.issue_label(month)}招商引资工作通报》（{b.month_label(month)}份）报送各位领导，全文见附件。{''.join(note)}",
-            f"{b.month_label(month)}份主要情况：{headline}", ytd, budget_paragraph, submission_paragraph]
-
-
 def bulletin_content(data: BulletinData, settings: Settings,
                      sections: Sequence[Mapping] = ()) -> tuple[dict, list[str], tuple[dict, dict], Trace]:
     """The template context (without the chart images), the mail summary, the chart series and the trace."""
@@ -350,26 +415,40 @@ def bulletin_content(data: BulletinData, settings: Settings,
     rows = b.group_month_rows(m.gm, m.groups, month)
     note = b.preliminary_note(month, b.submission_counts(data.frames["mart_submission"], month), settings.today())
     overview = ([note] if note else []) + overview_section(m, trace)
+    signed_rows = signed_table(m, trace)
+    first = 2 if signed_rows else 1
+    tables = {"signed": 1, "groups": first, "reach": first + 1, "budget": first + 2}
     group_rows, group_total, notes = group_table(m, rows, trace)
     reach_rows, key_names, region_names = reach_table(m, rows, settings.zone.key_regions, trace)
     budget_rows, budget_total, budget_paragraph = budget_table(m, rows, trace)
     submission_paragraph, submission_rows = submission_section(m, trace)
-    extra, next_table = extra_sections(sections, trace, first_table=4)
-    numbers = b.section_numbers(["overview", "groups", "budget", *[f"s{i}" for i in range(len(extra))], "submissions"])
+    extra, next_table = extra_sections(sections, trace, first_table=first + 3)
+    problems, asks = issue_lines(m, rows, b.budget_rows(m.gm, m.groups, month), settings, trace)
+    for section in sections:
+        problems += list(section.get("problems", ()))
+        asks += list(section.get("requirements", ()))
+    numbers = b.section_numbers(["overview", "groups", "budget", *[f"s{i}" for i in range(len(extra))], "submissions",
+                                 "problems", "next"])
     for i, item in enumerate(extra):
         item["number"] = numbers[f"s{i}"]
     series = chart_series(m, trace)
+    words = m.status_words()
     context = {
         "committee": settings.zone.committee, "office_full": f"{settings.zone.name}{settings.zone.office}",
         "issue_label": b.issue_label(month), "month_label": b.month_label(month), "ytd_label": b.ytd_label(month),
-        "issue_date": b.date_label(settings.today()), "year": month[:4], "no": numbers, "overview": overview,
+        "issue_date": b.date_label(settings.today()), "year": month[:4], "no": numbers, "t": tables,
+        "overview": overview, "gap": gap_notes(m, trace), "signed_rows": signed_rows,
         "elapsed_text": b.percent_text(b.issue_number(month), 12),
-        "group_paragraphs": [b.group_sentence(r, month, key_names.get(r["group_code"], ""), region_names.get(r["group_code"], ""))
+        "group_paragraphs": [b.group_sentence(r, month, key_names.get(r["group_code"], ""), region_names.get(r["group_code"], ""),
+                                              words.get(r["group_code"], STATUS_WORDS["missing"]))
                              for r in rows.to_dict("records")],
         "group_rows": group_rows, "group_total": group_total, "group_notes": notes, "reach_rows": reach_rows,
         "budget_paragraph": budget_paragraph, "budget_rows": budget_rows, "budget_total": budget_total,
         "sections": extra, "submission_paragraph": submission_paragraph, "submission_rows": submission_rows,
         "submission_table_no": next_table,
+        "problems": [f"（{b.NUMERALS[i] if i < 10 else i + 1}）{text}" for i, text in enumerate(problems)]
+        or ["经梳理，本月未发现需要通报的问题。"],
+        "requirements": [f"{i}．{text}" for i, text in enumerate(asks, start=1)],
     }
     return context, mail_summary(month, overview, budget_paragraph, submission_paragraph), series, trace
 
@@ -472,6 +551,6 @@ def render_bulletin(settings: Settings, data: BulletinData, sections: Sequence[M
         context = {**context, "trend_chart": InlineImage(template, str(trend), width=Mm(CHART_WIDTH_MM)),
                    "investment_chart": InlineImage(template, str(bars), width=Mm(CHART_WIDTH_MM))}
         template.render(visible_context(context), autoescape=True)
-        replace_atomically(docx_path, lambda tmp: template.save(tmp))
+        finish_report(settings, template, docx_path)  # fallback faces, layout, the file and its PDF
         sources.finish()
     return BulletinFiles(docx_path, trace_path, [trend, bars], summary, context["overview"])

@@ -20,14 +20,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import Engine, text
 
 from transforms.contract import BUILD_STAGES, PROCEDURES
 from transforms.due import ACTIVE_PROJECT_STATUSES
-from transforms.marts.bulletin import number_text, percent_text
 from transforms.staging.normalise import clean_name
+from zhaoshang.reports.common import typed_frame
+from zhaoshang.reports.printed import number_text, percent_text
 
 DONE, NOT_APPLICABLE, RESOLVED = "已办结", "不涉及", "已解决"
 CLOSED = (DONE, NOT_APPLICABLE)
@@ -363,15 +366,24 @@ def progress_sentence(week: dt.date, due: int, reported: int, missing: int, tota
             f"占计划总投资的{percent_text(totals['invest_cum_wan'], totals['planned_wan'])}。")
 
 
-def procedure_sentence(completed: int, overdue: pd.DataFrame) -> str:
-    """"本周办结手续N项；超期未办结手续M项，涉及K个项目，超期最长的是…（责任领导：…）。"."""
+def procedures_unreported(project_weeks: pd.DataFrame, week: dt.date) -> list[str]:
+    """Names of the projects reported in `week` without a 手续办理 sheet (a CSV report): their procedures are 未报."""
+    rows = reports_in_week(project_weeks, week)
+    return list(rows.loc[rows["procedures_done"].isna(), "project_name"])
+
+
+def procedure_sentence(completed: int, overdue: pd.DataFrame, unreported: Sequence[str] = ()) -> str:
+    """"本周办结手续N项；超期未办结手续M项，涉及K个项目，超期最长的是…（责任领导：…）。", and the projects whose
+    procedures were not reported this week (未报: unknown, not none)."""
     head = f"本周办结手续{completed}项；" if completed else "本周没有办结的手续；"
+    tail = (f"另有{len(unreported)}个项目（{'、'.join(unreported)}）本周周报未含手续办理情况，其手续为“未报”，"
+            "未计入以上数字。") if unreported else ""
     if overdue.empty:
-        return head + "没有超期未办结的手续。"
+        return head + "没有超期未办结的手续。" + tail
     worst = overdue.iloc[0]
     leader = f"（责任领导：{worst['leader']}）" if isinstance(worst["leader"], str) and worst["leader"] else ""
     return (f"{head}超期未办结手续{len(overdue)}项，涉及{overdue['project_code'].nunique()}个项目，超期最长的是"
-            f"{worst['project_name']}的{worst['procedure']}，已超期{worst['days_overdue']}天{leader}。")
+            f"{worst['project_name']}的{worst['procedure']}，已超期{worst['days_overdue']}天{leader}。{tail}")
 
 
 def problem_sentence(open_rows: pd.DataFrame, resolved: pd.DataFrame) -> str:
@@ -431,3 +443,83 @@ def overdue_sentence(overdue: pd.DataFrame, week: dt.date) -> str:
     owners = "、".join(f"{r.leader}{r.procedures}项" for r in overdue_by_leader(overdue).itertuples())
     return (f"截至{sunday.month}月{sunday.day}日，按倒排工期计划应办结而未办结的手续{len(overdue)}项，"
             f"涉及{overdue['project_code'].nunique()}个项目。按责任领导分：{owners}。请责任领导督促限期办结。")
+
+
+# ── reading the marts ──
+
+# The only reads of the digest. Procedure rows, library snapshots and signings are not in any mart.
+QUERIES: dict[str, str] = {
+    # each project's reports of the week, of its first week and of its latest week up to this one
+    "mart_project_week": (
+        "WITH span AS (SELECT project_code, MIN(week_start) AS first_week, MAX(week_start) AS last_week\n"
+        "              FROM mart_project_week WHERE week_start <= :week GROUP BY project_code)\n"
+        "SELECT m.project_code, m.week_start, m.invest_week_wan, m.invest_cum_wan, m.stage, m.procedures_done,\n"
+        "       m.procedures_overdue, m.open_problems, m.project_name, m.cadre, m.planned_wan, m.leader, m.file_id\n"
+        "FROM mart_project_week m JOIN span s ON s.project_code = m.project_code\n"
+        "WHERE m.week_start = :week OR m.week_start = s.first_week OR m.week_start = s.last_week\n"
+        "ORDER BY m.week_start, m.project_code, m.file_id"),
+    # each project's procedure rows of the week and of its latest report before it (found among the
+    # weekly reports, one row a file, and then read by file: the procedures themselves are never scanned)
+    "fact_procedure_week": (
+        "WITH reports AS (SELECT w.project_code, w.week_start, w.file_id\n"
+        "                 FROM fact_project_week w JOIN ingested_file f ON f.id = w.file_id AND f.status = 'loaded'\n"
+        "                 WHERE w.week_start <= :week),\n"
+        "     previous AS (SELECT project_code, MAX(week_start) AS week_start FROM reports\n"
+        "                  WHERE week_start < :week GROUP BY project_code)\n"
+        "SELECT p.project_code, p.week_start, p.week_end, p.procedure, p.status, p.planned_on,\n"
+        "       p.done_on, p.cadre, p.file_id, p.sheet_row\n"
+        "FROM fact_procedure_week p\n"
+        "WHERE p.file_id IN (SELECT r.file_id FROM reports r LEFT JOIN previous b ON b.project_code = r.project_code\n"
+        "                    WHERE r.week_start = :week OR r.week_start = b.week_start)\n"
+        "ORDER BY p.week_start, p.project_code, p.file_id, p.sheet_row"),
+    "mart_problem": (
+        "SELECT project_code, description, category, leader, deadline, status, first_week, last_week,\n"
+        "       resolved_week, weeks_reported, unit, cadre, file_id\n"
+        "FROM mart_problem\nWHERE first_week <= :week\nORDER BY project_code, first_week, description"),
+    "mart_submission": (
+        "SELECT kind, subject, period, status, received_at, due_at\n"
+        "FROM mart_submission\nWHERE kind = '周报' AND period = :period\nORDER BY subject"),
+    "project_snapshot": (
+        "SELECT s.snapshot_at, s.project_code, s.project_name, s.builder, s.group_code, s.planned_wan,\n"
+        "       s.cadre, s.leader, s.status, s.file_id, s.sheet_row\nFROM project_snapshot s\n"
+        "JOIN ingested_file f ON f.id = s.file_id AND f.status = 'loaded'\n"
+        "ORDER BY s.snapshot_at, s.project_code"),
+    "fact_signing": (
+        "SELECT s.group_code, s.month, s.project_name, s.enterprise, s.signed_on, s.agreement,\n"
+        "       s.investment_wan, s.file_id, s.sheet_row\nFROM fact_signing s\n"
+        "JOIN ingested_file f ON f.id = s.file_id AND f.status = 'loaded'\n"
+        "ORDER BY s.signed_on, s.group_code, s.sheet_row"),
+    "dim_group": "SELECT group_code, name\nFROM dim_group\nORDER BY group_code",
+}
+DATES = {"week_start", "week_end", "planned_on", "done_on", "deadline", "first_week", "last_week", "resolved_week",
+         "signed_on"}
+TIMES = {"snapshot_at", "received_at", "due_at"}
+AMOUNTS = {"invest_week_wan", "invest_cum_wan", "planned_wan", "investment_wan"}
+COUNTS = {"procedures_done", "procedures_overdue", "open_problems", "weeks_reported", "file_id", "sheet_row"}
+
+
+@dataclass
+class DigestData:
+    """The rows the digest is built from: one DataFrame per named query, and the parameters used."""
+
+    week: dt.date
+    frames: dict[str, pd.DataFrame]
+    params: dict[str, str]
+
+
+# ── reading ──
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Same types on SQLite and PostgreSQL (see reports.common.typed_frame)."""
+    return typed_frame(frame, dates=DATES, times=TIMES, amounts=AMOUNTS, counts=COUNTS)
+
+
+def read_digest_data(engine: Engine, week: dt.date) -> DigestData:
+    """Run every digest query for the week starting on Monday `week` (and the weeks before it)."""
+    params = {"week": week.isoformat(), "period": week.isoformat()}
+    frames = {}
+    with engine.connect() as conn:
+        for name, sql in QUERIES.items():
+            result = conn.execute(text(sql), {k: v for k, v in params.items() if f":{k}" in sql})
+            frames[name] = _typed(pd.DataFrame(result.fetchall(), columns=list(result.keys())))
+    return DigestData(week, frames, params)

@@ -1,7 +1,7 @@
 """The half-year appraisal (半年考核汇总) at the I/O edge.
 
 read_appraisal_data  – run the named queries below (current versions of every submission) for one half
-appraise             – the configuration's cohort, groups and method + those rows → transforms/marts/appraisal.py
+appraise             – the configuration's cohort, groups and method + those rows → zhaoshang/reports/appraisal/figures.py
 store_person_scores  – materialise the person scores of the half into person_half_score (→ mart_person_half)
 render_appraisal     – one chart per group, templates/appraisal.docx, and the companion 计算明细 workbook
 render_prefill       – one 述职数据摘要 .docx per person: the facts the warehouse holds, to set beside self-reports
@@ -16,71 +16,27 @@ import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, text
+from sqlalchemy import Engine, delete, insert
 
-from transforms.marts import appraisal as a
-from transforms.marts.bulletin import date_label, number_text
+from transforms.status_words import STATUS_WORDS
 from warehouse.schema import POINT_COLUMNS, person_half_score
-from zhaoshang.reports.common import chinese_font, replace_atomically, typed_frame, visible_context, write_source_workbook
+from zhaoshang.reports.appraisal import figures as a
+from zhaoshang.reports.appraisal.figures import QUERIES, AppraisalData, read_appraisal_data  # noqa: F401 (re-exported)
+from zhaoshang.reports.appraisal.mail import mail_summary
+from zhaoshang.reports.common import chinese_font, finish_report, visible_context, write_source_workbook
+from zhaoshang.reports.pdf import convert_to_pdf
+from zhaoshang.reports.printed import date_label, number_text
 from zhaoshang.settings import PROJECT_DIR, Settings
 
 TEMPLATE = PROJECT_DIR / "templates" / "appraisal.docx"
 CHART_WIDTH_MM = 150
 NO_DATA = "—"
-STATUS_ZH = {"on_time": "按时", "late": "逾期", "missing": "未报送"}
+SCORE_DECIMALS, PERCENT_DECIMALS = 2, 1  # every score (分, points) and every percentage, everywhere
 ROLE_ZH = {"secretary": "工作组秘书", "member": "组员", "cadre": "包联人"}
-
-# The only reads of the appraisal: current (ledger status 'loaded') rows of every submission kind.
-QUERIES: dict[str, str] = {
-    "contacts": (
-        "SELECT c.group_code, c.month, c.enterprise, c.region, c.industry, c.contact_date, c.method,\n"
-        "       c.contact_person, c.stage, c.file_id, c.sheet_row\nFROM fact_contact c\n"
-        "JOIN ingested_file f ON f.id = c.file_id AND f.status = 'loaded'\n"
-        "WHERE c.contact_date <= :last\nORDER BY c.contact_date, c.file_id, c.sheet_row"),
-    "signings": (
-        "SELECT s.group_code, s.project_name, s.enterprise, s.signed_on, s.agreement, s.investment_wan, s.liaison,\n"
-        "       s.file_id, s.sheet_row\nFROM fact_signing s\n"
-        "JOIN ingested_file f ON f.id = s.file_id AND f.status = 'loaded'\n"
-        "WHERE s.signed_on >= :first AND s.signed_on <= :last\nORDER BY s.signed_on, s.file_id, s.sheet_row"),
-    "expenses": (
-        "SELECT e.group_code, e.spent_on, e.category, e.amount_yuan, e.file_id, e.sheet_row\nFROM fact_expense e\n"
-        "JOIN ingested_file f ON f.id = e.file_id AND f.status = 'loaded'\n"
-        "WHERE e.spent_on >= :year_first AND e.spent_on <= :last\nORDER BY e.spent_on, e.file_id, e.sheet_row"),
-    "reviews": (
-        "SELECT r.half, r.person, r.group_code, r.rater, r.score, r.file_id, r.sheet_row\nFROM current_review_score r\n"
-        "WHERE r.half = :half\nORDER BY r.person, r.rater"),
-    "weeks": (
-        "SELECT p.project_code, p.project_name, p.week_start, p.stage, p.cadre, p.file_id, p.sheet_row\n"
-        "FROM fact_project_week p\nJOIN ingested_file f ON f.id = p.file_id AND f.status = 'loaded'\n"
-        "WHERE p.week_start <= :last\nORDER BY p.project_code, p.week_start"),
-    "snapshots": (
-        "SELECT s.snapshot_at, s.project_code, s.project_name, s.group_code, s.cadre, s.status, s.file_id, s.sheet_row\n"
-        "FROM project_snapshot s\nJOIN ingested_file f ON f.id = s.file_id AND f.status = 'loaded'\n"
-        "WHERE s.snapshot_at < :after\nORDER BY s.project_code, s.snapshot_at"),
-    "submissions": (
-        "SELECT kind, subject, period, status, received_at, due_at\nFROM mart_submission\n"
-        "WHERE (kind = '月报' AND period >= :first_month AND period <= :last_month)\n"
-        "   OR (kind = '周报' AND period >= :first AND period <= :last)\nORDER BY kind, subject, period"),
-    "patterns": "SELECT pattern, enterprise\nFROM dim_key_enterprise\nORDER BY pattern",
-}
-DATES = {"contact_date", "signed_on", "spent_on", "week_start"}
-TIMES = {"snapshot_at", "received_at", "due_at"}
-AMOUNTS = {"investment_wan", "amount_yuan", "score"}
-COUNTS = {"file_id", "sheet_row"}
-
-
-@dataclass
-class AppraisalData:
-    """The rows the appraisal is computed from: one DataFrame per named query, and the parameters used."""
-
-    half: a.Half
-    as_of: dt.datetime
-    frames: dict[str, pd.DataFrame]
-    params: dict[str, str]
-
 
 @dataclass
 class AppraisalFiles:
@@ -91,27 +47,6 @@ class AppraisalFiles:
     charts: list[Path]
     summary: list[str]
     headline: list[str] = field(default_factory=list)
-
-
-# ── reading ──
-
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Same types on SQLite and PostgreSQL (see reports.common.typed_frame)."""
-    return typed_frame(frame, dates=DATES, times=TIMES, amounts=AMOUNTS, counts=COUNTS)
-
-
-def read_appraisal_data(engine: Engine, half: a.Half, as_of: dt.datetime) -> AppraisalData:
-    """Run every appraisal query for `half` (contacts, weekly stages and library history from before it too)."""
-    params = {"first": half.first.isoformat(), "last": half.last.isoformat(), "half": half.code,
-              "year_first": dt.date(half.first.year, 1, 1).isoformat(),
-              "after": (half.last + dt.timedelta(days=1)).isoformat(),
-              "first_month": half.months[0], "last_month": half.months[-1]}
-    frames = {}
-    with engine.connect() as conn:
-        for name, sql in QUERIES.items():
-            result = conn.execute(text(sql), {k: v for k, v in params.items() if f":{k}" in sql})
-            frames[name] = _typed(pd.DataFrame(result.fetchall(), columns=list(result.keys())))
-    return AppraisalData(half, as_of, frames, params)
 
 
 # ── configuration → the transform's inputs ──
@@ -188,17 +123,34 @@ def store_person_scores(engine: Engine, result: a.AppraisalResult, computed_at: 
 
 # ── numbers as printed ──
 
+def fixed_text(value: float, decimals: int) -> str:
+    """A number with exactly `decimals` decimals, rounded half up (85 → "85.00", 100 → "100.0")."""
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    return f"{abs(rounded) if rounded == 0 else rounded:f}"
+
+
 def value_text(name: str, value: float, percent_sign: bool = True) -> str:
-    """An indicator's raw value as printed ("—" where it does not apply); "%" left to the header when asked."""
+    """An indicator's raw value as printed ("—" where it does not apply): one format per kind of figure,
+    everywhere: percentages with one decimal ("100.0%"), scores (分) with two ("85.00"), counts and
+    amounts as officials print them; "%" left to the header when asked."""
     if value is None or pd.isna(value):
         return NO_DATA
     _, unit, places = a.INDICATORS[name]
-    return number_text(value, places) + ("%" if unit == "%" and percent_sign else "")
+    if unit == "%":
+        return fixed_text(value, PERCENT_DECIMALS) + ("%" if percent_sign else "")
+    if unit == "分":
+        return fixed_text(value, SCORE_DECIMALS)
+    return number_text(value, places)
+
+
+def percent_value_text(value: float) -> str:
+    """A percentage already computed (e.g. 64.03 for 64.03%) as printed: one decimal and the sign."""
+    return NO_DATA if value is None or pd.isna(value) else f"{fixed_text(value, PERCENT_DECIMALS)}%"
 
 
 def points_text(value: float) -> str:
     """Points and scores always with two decimals ("—" where not applicable)."""
-    return NO_DATA if value is None or pd.isna(value) else f"{value:.2f}"
+    return NO_DATA if value is None or pd.isna(value) else fixed_text(value, SCORE_DECIMALS)
 
 
 def weight_text(weights: Mapping[str, float], name: str) -> str:
@@ -242,7 +194,7 @@ def example_people(people: pd.DataFrame, weights: Mapping[str, float]) -> list[d
 def indicator_definitions(method: a.Method, half: a.Half) -> list[str]:
     """One sentence per indicator: what is counted, for a person and for a group."""
     regions = "、".join(method.key_regions) or "（未配置）"
-    elapsed = number_text(float(half.elapsed) * 100, 2)
+    elapsed = fixed_text(float(half.elapsed) * 100, PERCENT_DECIMALS)
     return [
         "1. 对接企业（家次）：各组月报“对接企业”表中对接人为本人的记录条数；工作组为本组月报的全部对接记录条数。",
         "2. 重点企业对接（家次）：其中企业名称包含配置的重点对接企业名称或其别称的记录条数。",
@@ -254,7 +206,7 @@ def indicator_definitions(method: a.Method, half: a.Half) -> list[str]:
         "或“在谈”“已签约”状态），或项目周报中首个显示已开工的阶段就是“开工建设”；首次出现即已处于主体施工等后续阶段的项目，"
         "开工早于有记录的时间，不计入。工作组按项目库所属工作组计。",
         "6. 按时报送率：考核日前已到截止时间、由本人负责报送的材料中按时报送的比例（工作组秘书负责本组月报，包联人负责本人的项目周报）；"
-        "逾期和未报送均不算按时。工作组为本组月报和本组包联人周报的按时报送比例。",
+        "逾期报送、已报送被退回（待更正）和未报送均不算按时。工作组为本组月报和本组包联人周报的按时报送比例。",
         f"7. 经费执行接近度（仅工作组）：年初至考核期末的招商经费支出占年度预算的比例与序时进度（{elapsed}%）的接近程度，"
         "＝100－|支出比例÷序时进度－1|×100，最低为0。",
         "8. 述职评议平均分（仅个人）：现行述职评议表中各评议人对本人评分的算术平均数；同一考核期的评议表有更正版本的，以最新版本为准。",
@@ -360,21 +312,28 @@ def result_paragraphs(result: a.AppraisalResult, settings: Settings) -> list[str
 
 
 def submission_sentence(result: a.AppraisalResult) -> str:
-    """How many monthly and weekly reports were due, on time, late and missing (timeliness counts)."""
+    """How many monthly and weekly reports were due, and how many of them stand under each of the four status words
+    (DESIGN §5; a refused report that was never corrected only where there is one) — the counts add up to the due."""
     duties = result.duties.drop_duplicates(["kind", "subject", "period"])
     parts = []
     for kind in ("月报", "周报"):
         rows = duties[duties["kind"] == kind]
         if len(rows):
             counts = rows["status"].value_counts()
-            parts.append(f"应报{kind}{len(rows)}份，按时{counts.get('on_time', 0)}份、逾期{counts.get('late', 0)}份、"
-                         f"未报送{counts.get('missing', 0)}份")
+            shown = [f"{STATUS_WORDS[status]}{counts.get(status, 0)}份" for status in STATUS_WORDS
+                     if status != "rejected" or counts.get(status, 0)]
+            parts.append(f"应报{kind}{len(rows)}份，" + "、".join(shown))
     return ("报送及时性计入考核：考核期内" + "；".join(parts) + "。") if parts else "考核期内无到期的月报和周报。"
 
 
-def group_paragraph(row: Mapping, members: pd.DataFrame) -> str:
-    """二、each group: its figures, then its members' scores and ranks."""
-    budget = (f"年度经费已使用{number_text(row['used_pct'], 2)}%，经费执行接近度{value_text('budget_execution', row['budget_execution'])}"
+EXECUTION_EXPLAINED = "（经费支出进度与时间进度的吻合程度：支出占年度预算的比例恰与序时进度相同为100%，偏离越多越低）"
+
+
+def group_paragraph(row: Mapping, members: pd.DataFrame, explain: bool = False) -> str:
+    """二、each group: its figures, then its members' scores and ranks; `explain`: the first mention of
+    经费执行接近度 in the document, which says in plain words what it measures."""
+    closeness = "经费执行接近度" + (EXECUTION_EXPLAINED if explain else "")
+    budget = (f"年度经费已使用{percent_value_text(row['used_pct'])}，{closeness}{value_text('budget_execution', row['budget_execution'])}"
               if not pd.isna(row["budget_execution"]) else "未安排年度经费预算")
     people = "、".join(f"{r['person']}{points_text(r['appraisal_score'])}分（第{r['rank']}名）" for r in members.to_dict("records"))
     return (f"{row['name']}综合得分{points_text(row['appraisal_score'])}分，排名第{row['rank']}。本组对接企业{row['contacts']}家次"
@@ -404,9 +363,12 @@ def appraisal_content(result: a.AppraisalResult, data: AppraisalData, settings: 
                    "timeliness": value_text("timeliness", r["timeliness"]), "score": points_text(r["appraisal_score"])}
                   for r in g.to_dict("records")]
     sections, series = [], []
+    explained = False
     for number, r in enumerate(g.to_dict("records"), start=1):
         members = p[p["group_code"] == r["group_code"]]
-        sections.append({"number": number, "name": r["name"], "paragraph": group_paragraph(r, members)})
+        explain = not explained and not pd.isna(r["budget_execution"])
+        explained = explained or explain
+        sections.append({"number": number, "name": r["name"], "paragraph": group_paragraph(r, members, explain)})
         series.append(chart_series(r["name"], members, result.method.weights))
     context = {
         "office_full": office_full, "half_label": half.label, "issue_date": date_label(result.as_of),
@@ -521,12 +483,6 @@ def appraisal_paths(settings: Settings, half: a.Half) -> tuple[Path, Path, Path]
     return folder / f"{name}.docx", folder / f"{name}_计算明细.xlsx", folder / "图表"
 
 
-def mail_summary(result: a.AppraisalResult, context: Mapping) -> list[str]:
-    """The mail body: what is attached, the results, and where the method is."""
-    return [f"现将《{result.half.label}招商引资工作考核汇总》报送各位领导，全文见附件。", *context["result_paragraphs"],
-            "考核方法（权重、折算、签约计分、并列和无业务记录的处理）见附件正文“考核方法说明”，各项指标的数值和得分见其附件1、附件2。"]
-
-
 def render_appraisal(settings: Settings, result: a.AppraisalResult, data: AppraisalData) -> AppraisalFiles:
     """Charts → .docx from templates/appraisal.docx (autoescaped) → 计算明细 workbook."""
     from docx.shared import Mm
@@ -543,7 +499,7 @@ def render_appraisal(settings: Settings, result: a.AppraisalResult, data: Apprai
         charts.append(draw_group_chart(s, path, font))
         section["chart"] = InlineImage(template, str(path), width=Mm(CHART_WIDTH_MM))
     template.render(visible_context(context), autoescape=True)
-    replace_atomically(docx_path, lambda tmp: template.save(tmp))
+    finish_report(settings, template, docx_path)  # fallback faces, layout, the file and its PDF
     write_workbook(workbook_path, result, data)
     return AppraisalFiles(docx_path, workbook_path, charts, mail_summary(result, context), context["result_paragraphs"])
 
@@ -579,7 +535,7 @@ def workbook_sheets(result: a.AppraisalResult, data: AppraisalData) -> dict[str,
     sheets = {
         "个人得分": result.people.assign(no_activity=result.people["no_activity"].map({True: "是", False: "否"})),
         "工作组得分": result.groups, "签约计分": result.credits, "开工项目": result.starts,
-        "报送情况": result.duties.assign(status=result.duties["status"].map(STATUS_ZH)), "述职评议": f["reviews"], "对接记录": contacts, "经费支出": f["expenses"],
+        "报送情况": result.duties.assign(status=result.duties["status"].map(STATUS_WORDS)), "述职评议": f["reviews"], "对接记录": contacts, "经费支出": f["expenses"],
         "考核方法": method, "查询语句": pd.DataFrame([(n, q) for n, q in QUERIES.items()], columns=["查询", "SQL"]),
     }
     return {name: frame.rename(columns=COLUMN_ZH) for name, frame in sheets.items()}
@@ -629,7 +585,7 @@ def prefill_sections(person: Mapping, result: a.AppraisalResult, data: Appraisal
          "empty": "考核期内本人无到期的报送任务（按时报送率不计分）。",
          "header": ["材料", "期间", "截止时间", "报送时间", "情况"], "widths": [18, 30, 40, 40, 28],
          "rows": [[r["kind"], period_text(r["kind"], r["period"]), time_text(r["due_at"]),
-                   time_text(received.get((r["kind"], r["subject"], r["period"]))), STATUS_ZH.get(r["status"], r["status"])]
+                   time_text(received.get((r["kind"], r["subject"], r["period"]))), STATUS_WORDS[r["status"]]]
                   for r in duties.to_dict("records")]},
     ]
 
@@ -682,5 +638,8 @@ def render_prefill(settings: Settings, result: a.AppraisalResult, data: Appraisa
         docx_paragraph(doc, f"{settings.zone.name}{settings.zone.office}", "落款")
         docx_paragraph(doc, date_label(result.as_of), "落款")
         path = prefill_path(settings, result.half, person["person"])
-        paths.append(replace_atomically(path, lambda tmp, d=doc: d.save(str(tmp))))
+        finish_report(settings, doc, path, pdf=False)
+        paths.append(path)
+    if settings.report_pdf:
+        convert_to_pdf(paths)  # one LibreOffice start for all of them
     return paths
