@@ -38,6 +38,15 @@ def _before(ctx: typer.Context) -> None:
             pass
 
 
+def _start_prefect() -> None:
+    """A command about to run a flow starts Prefect's temporary server first, unless `serve`'s API
+    or a configured one is used, so the server starts while the command imports and reads
+    (zhaoshang/prefect_api.py). Called after the arguments are checked: a bad one starts nothing."""
+    from zhaoshang.prefect_api import start_temporary_server
+
+    start_temporary_server()
+
+
 def _shown(text: object) -> str:
     """Submitted text (a file name, a cell value in a message) fit for the terminal: control
     characters shown as \\x1b, and [..] never taken as rich markup."""
@@ -73,9 +82,12 @@ def ingest(
     settle_seconds: float = typer.Option(0, help="Skip files modified less than this many seconds ago."),
 ) -> None:
     """Run one ingest pass over the inbox (a Prefect flow run) and print what it did."""
+    _start_prefect()
     from flows.ingest import ingest as ingest_flow
+    from zhaoshang.prefect_api import wait_for_api
 
     try:
+        wait_for_api()
         summary = ingest_flow(root=str(root) if root else None, warehouse_url=warehouse_url,
                               settle_seconds=settle_seconds)
     except Exception as exc:  # the pass itself could not run: say so and exit non-zero
@@ -124,6 +136,7 @@ def demo(
     if root.exists() and any(root.iterdir()) and not marker.exists():
         console.print(f"[red]{root} 已存在且不是演示目录，为免覆盖数据，已停止。请指定 --root 到一个新目录。[/red]")
         raise typer.Exit(2)
+    _start_prefect()
     if root.exists():
         shutil.rmtree(root)
     os.environ["ZHAOSHANG_ROOT"] = str(root)
@@ -165,7 +178,10 @@ def _checked(check, text: str):
 
 def _run_report(description: str, call) -> object:
     """Run a report flow; a failure is printed in Chinese and exits 1."""
+    from zhaoshang.prefect_api import wait_for_api
+
     try:
+        wait_for_api()
         result = call()
     except Exception as exc:  # the run could not complete
         console.print(f"[red]{description}未能完成：{type(exc).__name__}: {exc}[/red]")
@@ -181,6 +197,7 @@ def bulletin(month: str = typer.Option(..., help="The month, YYYY-MM (e.g. 2021-
     from zhaoshang.arguments import month_argument
 
     _checked(month_argument, month)
+    _start_prefect()
     from flows.bulletin import bulletin as bulletin_flow
 
     _run_report("招商引资工作通报", lambda: bulletin_flow(month=month, send=send))
@@ -193,6 +210,7 @@ def digest(week: str = typer.Option(..., help="The week's Monday, YYYY-MM-DD (e.
     from zhaoshang.arguments import week_argument
 
     _checked(week_argument, week)
+    _start_prefect()
     from flows.digest import digest as digest_flow
 
     _run_report("项目周报汇总", lambda: digest_flow(week=week, send=send))
@@ -206,6 +224,7 @@ def appraisal(half: str = typer.Option(..., help="The half-year, e.g. 2021H1."),
     from zhaoshang.arguments import half_argument
 
     _checked(half_argument, half)
+    _start_prefect()
     from flows.appraisal import appraisal as appraisal_flow
 
     _run_report("半年考核汇总", lambda: appraisal_flow(half=half, send=send, prefill=prefill))
@@ -218,6 +237,7 @@ def remind(at: str = typer.Option(None, help="Act as at this office time, YYYY-M
 
     if at is not None:
         _checked(moment_argument, at)
+    _start_prefect()
     from flows.remind import remind as remind_flow
 
     keys = _run_report("催报提醒", lambda: remind_flow(at=at))

@@ -4,13 +4,23 @@
 its address in the share's private state. A command that runs a flow (`bulletin`, `digest`,
 `ingest`, …) uses that server when it answers, instead of starting Prefect's temporary server
 (4–5 s on this machine) only to record one run. With no serving process, and no PREFECT_API_URL
-configured, Prefect's temporary server is started as before, so every run is still recorded.
+configured, the command starts Prefect's temporary server itself, as its first step
+(`start_temporary_server`): the server's 4 s of start-up then run beside the command's own imports
+and reading, instead of after them, and the command does not wait for it to shut down at the end.
+It is the same server Prefect would start (its API app under uvicorn, on the same database in
+PREFECT_HOME), so every run is still recorded.
 """
 
 from __future__ import annotations
 
+import atexit
+import importlib.util
 import json
 import os
+import socket
+import subprocess
+import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -61,3 +71,67 @@ def use_serving_api(settings: Settings) -> str | None:
         return None
     os.environ["PREFECT_API_URL"] = url
     return url
+
+
+class TemporaryServer:
+    """Prefect's API on a free port of 127.0.0.1, in a child process, for as long as this process lives."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/api"
+        prefect_dir = Path(importlib.util.find_spec("prefect").origin).parent  # found, not imported
+        environment = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+        # what Prefect's own temporary server sets: no UI, the server's background services off
+        environment.update(PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent), "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+             "--log-level", "error", "--lifespan", "on"], env=environment, stdin=subprocess.DEVNULL,
+            preexec_fn=_stopped_with_parent if sys.platform == "linux" else None)
+        atexit.register(self.stop)
+
+    def wait(self, timeout: float = 90) -> None:
+        """Return once the server answers; raise if it exited or `timeout` seconds passed."""
+        deadline = time.monotonic() + timeout
+        while not answers(self.url, timeout=2):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Prefect's temporary server exited with code {self.process.returncode}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Prefect's temporary server did not answer within {timeout:.0f} s")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Ask the server to stop; it finishes on its own (nobody waits for its shutdown)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+
+
+def _stopped_with_parent() -> None:
+    """In the child, before it runs: ask Linux to send it SIGTERM when this process dies, however it dies."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
+_started: TemporaryServer | None = None
+
+
+def start_temporary_server() -> str | None:
+    """Start Prefect's temporary server now, unless an API is configured or announced (or Prefect is
+    already imported, so too late to point it elsewhere); return its URL. `wait_for_api` waits for it."""
+    global _started
+    if os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules or _started is not None:
+        return None
+    _started = TemporaryServer()
+    os.environ["PREFECT_API_URL"] = _started.url
+    os.environ.setdefault("PREFECT_UI_URL", "")  # no "View at" link to a server that is gone when the command ends
+    return _started.url
+
+
+def wait_for_api() -> None:
+    """Block until the temporary server this process started answers (at once if it started none)."""
+    if _started is not None:
+        _started.wait()
