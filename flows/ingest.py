@@ -13,6 +13,17 @@ from zhaoshang.intake import helper as sharing
 from zhaoshang.intake import ingest as steps
 
 
+def warm_up() -> None:
+    """Build the validation context and read the suites once, before the first file needs them (a
+    process's first pass otherwise spends ~2 s importing Great Expectations and building its
+    context): `serve` does it before a file lands, the `ingest` command while Prefect starts."""
+    from zhaoshang.intake import validation
+
+    validation._context()
+    for sheet in validation.all_sheets():
+        validation.load_suite(sheet.suite)
+
+
 @task(cache_policy=NO_CACHE)
 def collect_waiting_files(files, settings, engine, seen):
     """Read a batch of waiting files (duplicates of accepted files, or of files met earlier in the pass, recognised here)."""

@@ -84,10 +84,11 @@ def ingest(
     """Run one ingest pass over the inbox (a Prefect flow run) and print what it did."""
     _start_prefect()
     from flows.ingest import ingest as ingest_flow
+    from flows.ingest import warm_up
     from zhaoshang.prefect_api import wait_for_api
 
     try:
-        wait_for_api()
+        wait_for_api(meanwhile=warm_up)
         summary = ingest_flow(root=str(root) if root else None, warehouse_url=warehouse_url,
                               settle_seconds=settle_seconds)
     except Exception as exc:  # the pass itself could not run: say so and exit non-zero
@@ -176,12 +177,14 @@ def _checked(check, text: str):
         raise typer.Exit(2) from None
 
 
-def _run_report(description: str, call) -> object:
-    """Run a report flow; a failure is printed in Chinese and exits 1."""
+def _run_report(description: str, call, renders: bool = True) -> object:
+    """Run a report flow; a failure is printed in Chinese and exits 1. While Prefect's temporary
+    server starts, a flow that `renders` a document has its rendering libraries imported."""
     from zhaoshang.prefect_api import wait_for_api
+    from zhaoshang.reports.common import preload
 
     try:
-        wait_for_api()
+        wait_for_api(meanwhile=preload if renders else None)
         result = call()
     except Exception as exc:  # the run could not complete
         console.print(f"[red]{description}未能完成：{type(exc).__name__}: {exc}[/red]")
@@ -240,7 +243,7 @@ def remind(at: str = typer.Option(None, help="Act as at this office time, YYYY-M
     _start_prefect()
     from flows.remind import remind as remind_flow
 
-    keys = _run_report("催报提醒", lambda: remind_flow(at=at))
+    keys = _run_report("催报提醒", lambda: remind_flow(at=at), renders=False)
     console.print(f"共 {len(keys)} 条提醒（同一截止时间、同一阶段只发一次）。")
 
 

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -131,7 +131,12 @@ def start_temporary_server() -> str | None:
     return _started.url
 
 
-def wait_for_api() -> None:
-    """Block until the temporary server this process started answers (at once if it started none)."""
-    if _started is not None:
-        _started.wait()
+def wait_for_api(meanwhile: Callable[[], object] | None = None) -> None:
+    """Block until the temporary server this process started answers (at once if it started none).
+    `meanwhile`, work the command needs anyway (its heavy imports), is done first if the server is
+    still starting: in time the command would otherwise spend waiting."""
+    if _started is None:
+        return
+    if meanwhile is not None and not answers(_started.url, timeout=0.5):
+        meanwhile()
+    _started.wait()

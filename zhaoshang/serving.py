@@ -205,27 +205,17 @@ def watched_pass(settle_seconds: float) -> None:
     ingest(settle_seconds=max(0.0, settle_seconds - 1))
 
 
-def warm_up_pass() -> None:
-    """Import what a pass needs and build the validation context once, before the first file lands
-    (the first pass of a process otherwise spends ~3.5 s on Great Expectations' start-up)."""
-    import flows.ingest  # noqa: F401 — the import is the warming
-    from zhaoshang.intake import validation
-
-    validation._context()
-    for sheet in validation.all_sheets():
-        validation.load_suite(sheet.suite)
-
-
 @contextmanager
 def inbox_watcher() -> Iterator[None]:
     """The watcher and its pass runner for as long as the block runs (unless [web] watch = false)."""
+    from flows.ingest import warm_up
     from zhaoshang.web.watch import InboxWatcher, PassRunner
 
     settings, config = _page_settings()
     if not config.watch:
         yield
         return
-    runner = PassRunner(lambda: watched_pass(config.settle_seconds), warm_up_pass).start()
+    runner = PassRunner(lambda: watched_pass(config.settle_seconds), warm_up).start()
     watcher = InboxWatcher(settings, config, runner).start()
     try:
         yield

@@ -25,6 +25,19 @@ from zhaoshang.visible import visible_controls
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "SimHei", "Source Han Sans SC")
 
 
+def preload() -> None:
+    """Import what rendering any report needs (matplotlib and its font list, python-docx, docxtpl),
+    for a command to do while Prefect's temporary server starts rather than inside the flow."""
+    import docx.shared  # noqa: F401 — the import is the point
+    import docxtpl  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+
+    try:
+        chinese_font()
+    except MissingChineseFont:
+        pass  # the report says so itself, where it draws
+
+
 class MissingChineseFont(RuntimeError):
     """No Chinese font is installed for the charts."""
 
