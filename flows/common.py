@@ -11,6 +11,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine
 
+from transforms.status_words import FILE_STATUS_WORDS
 from warehouse.db import engine_for, upgrade
 from zhaoshang.settings import Settings, load_settings
 
@@ -56,7 +57,6 @@ def deliver(settings: Settings, engine: Engine) -> None:
     deliver_pending(settings, engine)
 
 
-STATUS_ZH = {"loaded": "已入库", "rejected": "已退回", "duplicate": "重复", "superseded": "已被更正版本替代"}
 
 
 def publish_ingest_artifacts(summary: PassSummary) -> None:
@@ -64,11 +64,11 @@ def publish_ingest_artifacts(summary: PassSummary) -> None:
     if summary.files:
         create_table_artifact(
             key="ingest-files",
-            table=[{"文件": f.name, "类型": f.kind, "结果": STATUS_ZH.get(f.status, f.status), "入库行数": f.rows_loaded,
+            table=[{"文件": f.name, "类型": f.kind, "结果": FILE_STATUS_WORDS.get(f.status, f.status), "入库行数": f.rows_loaded,
                     "错误": f.errors, "警告": f.warnings, "错误说明": f.explanation or ""} for f in summary.files],
             description="本次处理的文件",
         )
-    counts = ", ".join(f"{STATUS_ZH[s]} {summary.count(s)}" for s in STATUS_ZH if summary.count(s))
+    counts = ", ".join(f"{FILE_STATUS_WORDS[s]} {summary.count(s)}" for s in FILE_STATUS_WORDS if summary.count(s))
     create_markdown_artifact(
         key="ingest-summary",
         markdown=f"**本次处理 {len(summary.files)} 个文件**：{counts or '收件箱为空'}",

@@ -115,6 +115,6 @@ def test_demo_runs_end_to_end_with_exact_figures(env: dict[str, str], tmp_path: 
                                                   ("清洁能源和新型建材组", "按时报送", "03-04 14:19"),
                                                   ("装备制造组", "已报送被退回（待更正）", "")]
     text = shown.stdout.replace("\n", "")
-    assert "合计：按时报送 2，逾期报送 0，未报送 0，已报送被退回（待更正） 1" in text
+    assert "合计：按时报送 2，逾期报送 0，已报送被退回（待更正） 1，未报送 0" in text
     assert "另有 2 个退回文件读不出报送主体或期间，未归入上表（已通知办公室）：" in text
     assert "月报/2021年08月_对接企业名单.xlsx（收到 2021-09-01 08:50）" in text

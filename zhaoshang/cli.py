@@ -18,7 +18,6 @@ console = Console()
 
 DEMO_MARKER = "demo-root"
 DEMO_MONTH, DEMO_WEEK, DEMO_HALF = "2021-08", "2021-08-30", "2021H1"  # the demo's reports
-STATUS_ZH = {"loaded": "已入库", "rejected": "已退回", "duplicate": "重复（未再入库）", "superseded": "已被更正版本替代"}
 
 
 FLOW_COMMANDS = {"ingest", "demo", "bulletin", "digest", "appraisal", "remind"}
@@ -56,14 +55,16 @@ def _shown(text: object) -> str:
 
 def _print_summary(summary, root: Path) -> None:
     """The pass report as a terminal table plus where to look next."""
+    from transforms.status_words import FILE_STATUS_WORDS
+
     table = Table(title="本次处理的文件", show_lines=False)
     table.add_column("文件", overflow="fold")
     for column in ("类型", "结果", "入库行数", "错误", "警告"):
         table.add_column(column, no_wrap=True)
     for f in summary.files:
-        table.add_row(_shown(f.name), f.kind, STATUS_ZH.get(f.status, f.status), str(f.rows_loaded), str(f.errors), str(f.warnings))
+        table.add_row(_shown(f.name), f.kind, FILE_STATUS_WORDS.get(f.status, f.status), str(f.rows_loaded), str(f.errors), str(f.warnings))
     console.print(table)
-    counts = {s: summary.count(s) for s in STATUS_ZH}
+    counts = {s: summary.count(s) for s in FILE_STATUS_WORDS}
     console.print(f"入库 {counts['loaded']} 个，退回 {counts['rejected']} 个，重复 {counts['duplicate']} 个，"
                   f"被更正替代 {counts['superseded']} 个。")
     rejected = [f for f in summary.files if f.status == "rejected"]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 from sqlalchemy import Engine, text
 
-STATUS_ZH = {"on_time": "按时", "late": "逾期", "missing": "未报", "rejected": "被退回待更正"}
+from transforms.status_words import STATUS_WORDS
 
 
 def submissions(engine: Engine, kind: str | None = None, period: str | None = None) -> pd.DataFrame:
@@ -46,27 +44,5 @@ def unplaced_rejections(engine: Engine) -> pd.DataFrame:
 
 def counts(frame: pd.DataFrame) -> dict[str, int]:
     """How many submissions in each status (all statuses present, zero if none)."""
-    return {status: int((frame["status"] == status).sum()) for status in STATUS_ZH}
+    return {status: int((frame["status"] == status).sum()) for status in STATUS_WORDS}
 
-
-def last_flow_runs(names: tuple[str, ...] = ("ingest", "bulletin", "digest", "remind", "appraisal")) -> list[tuple[str, str, str]]:
-    """(flow, state, start time) of each flow's latest run on the Prefect server (empty if unreachable)."""
-    try:
-        from prefect.client.orchestration import get_client
-        from prefect.client.schemas.filters import FlowFilter, FlowFilterName
-        from prefect.client.schemas.sorting import FlowRunSort
-
-        with get_client(sync_client=True) as client:
-            rows = []
-            for name in names:
-                runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=[name])),
-                                             sort=FlowRunSort.START_TIME_DESC, limit=1)
-                if runs:
-                    start = runs[0].start_time
-                    rows.append((name, runs[0].state_name or "", start.astimezone(dt.timezone(dt.timedelta(hours=8)))
-                                 .strftime("%Y-%m-%d %H:%M") if start else ""))
-                else:
-                    rows.append((name, "从未运行", ""))
-            return rows
-    except Exception:  # noqa: BLE001 — status must print even when the server is down
-        return []

@@ -10,9 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from transforms.status_words import STATUS_WORDS
+from transforms.status_words import FILE_STATUS_WORDS, STATUS_WORDS
 
-FILE_STATUS_ZH = {"loaded": "已入库", "rejected": "已退回", "duplicate": "重复（未再入库）", "superseded": "已被更正版本替代"}
 REPORT_SUFFIXES = {".docx": "Word", ".pdf": "PDF", ".xlsx": "Excel"}
 COMPANION_ENDINGS = ("_数据来源", "_计算明细")  # the bulletin's and digest's, the appraisal's
 
@@ -124,7 +123,7 @@ def passes(engine: Engine, limit: int = 10) -> list[dict]:
         WHERE run_id IN ({', '.join(f':r{i}' for i in range(len(ids)))}) {'OR run_id IS NULL' if None in ids else ''}
         ORDER BY id""", **{f"r{i}": r for i, r in enumerate(sorted(ids, key=str))})
     for f in files:
-        f["status_zh"], f["received"] = FILE_STATUS_ZH.get(f["status"], f["status"]), _minute(f["received_at"])
+        f["status_zh"], f["received"] = FILE_STATUS_WORDS.get(f["status"], f["status"]), _minute(f["received_at"])
     for run in runs:
         run["started"], run["ended"] = _minute(run["started"]), _minute(run["ended"])
         run["rows"] = [f for f in files if f["run_id"] == run["run_id"]]
@@ -132,9 +131,9 @@ def passes(engine: Engine, limit: int = 10) -> list[dict]:
 
 
 def summary(rows: list[dict]) -> dict[str, int]:
-    """How many of a pass's files ended which way (已入库 n · 已退回 m …), in FILE_STATUS_ZH's order."""
-    words = [FILE_STATUS_ZH.get(f["status"], f["status"]) for f in rows]
-    return {word: words.count(word) for word in dict.fromkeys([*FILE_STATUS_ZH.values(), *words]) if word in words}
+    """How many of a pass's files ended which way (已入库 n · 已退回 m …), in FILE_STATUS_WORDS's order."""
+    words = [FILE_STATUS_WORDS.get(f["status"], f["status"]) for f in rows]
+    return {word: words.count(word) for word in dict.fromkeys([*FILE_STATUS_WORDS.values(), *words]) if word in words}
 
 
 def ledger_file(engine: Engine, file_id: int) -> dict | None:
