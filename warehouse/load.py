@@ -103,13 +103,14 @@ def _settle_versions(conn: Connection, batch: Sequence[Outcome]) -> list[tuple[V
     replaces an earlier one when its kind says so (the same subject, for most kinds). Marks the
     batch's replaced versions superseded; returns (older, newer) pairs to link."""
     versioned = [o for o in batch if o.status == "loaded" and kinds.kind_named(o.kind).versioned]
-    current: dict[tuple, list[Version]] = {}
-    for key, version in _current_versions(conn, versioned):
-        current.setdefault(key, []).append(version)
+    current: dict[tuple, list[Version]] = {}  # (kind, period, version bucket) → its current versions
+    for (kind_name, period), version in _current_versions(conn, versioned):
+        bucket = kinds.kind_named(kind_name).version_bucket(_subject(version))
+        current.setdefault((kind_name, period, bucket), []).append(version)
     replaced: list[tuple[Version, Version]] = []
     for outcome in versioned:
         kind = kinds.kind_named(outcome.kind)
-        holders = current.setdefault((outcome.kind, outcome.period), [])
+        holders = current.setdefault((outcome.kind, outcome.period, kind.version_bucket(outcome.subject)), [])
         newer = [h for h in holders if _arrival(h) > outcome.received_at and kind.replaces(outcome.subject, _subject(h))]
         if newer:
             outcome.status = "superseded"  # a late-copied older version: history only

@@ -35,6 +35,7 @@ class Known:
     group_names: dict[str, str] = field(default_factory=dict)  # group code → Chinese name
     current_reviews: pd.DataFrame | None = None  # half, person, rater, group_code, original_name — current review rows
     history: dict | None = None  # the weekly kind's index of `cumulative`, built once per batch
+    cumulative_added: list = field(default_factory=list)  # (project_code, week, cumulative) of the batch's accepted weekly rows
 
     @classmethod
     def empty(cls) -> Known:
@@ -106,6 +107,12 @@ class Kind:
         """True when a later version for `newer_subject` replaces a current one for `older_subject`
         (same period). Most kinds: the same subject."""
         return older_subject == newer_subject
+
+    def version_bucket(self, subject: str | None) -> object:
+        """Versions of one period that may replace each other share a bucket, so the load compares a
+        new version only with its own bucket, not with every version of the period (2,000 weekly
+        reports a week at ten times the zone). Most kinds: the subject itself, as `replaces` asks."""
+        return subject
 
     # ── the rules ──
     def add_to_known(self, staged: StagedWorkbook, known: Known) -> None:

@@ -139,6 +139,11 @@ class Review(Kind):
             return older_subject == newer_subject
         return set(older_subject.split(",")) <= set(newer_subject.split(","))
 
+    def version_bucket(self, subject: str | None) -> object:
+        """One bucket for every review file of a half: a file covering several groups replaces any
+        whose groups it covers (review files are few: one or two per group and half)."""
+        return None
+
     def rules(self, staged: StagedWorkbook, known: Known) -> list[Finding]:
         return (mixed_halves(staged) + repeated_rater(staged)
                 + group_not_the_persons(staged, known.group_of, known.group_names)
