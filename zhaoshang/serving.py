@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,18 +50,11 @@ def runner_deployments(specs: list[dict]) -> list:
     ]
 
 
-def _healthy(url: str) -> bool:
-    """True when the Prefect API at `url` answers its health check."""
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @contextmanager
 def prefect_server(port: int = 4200, timeout: float = 180) -> Iterator[str]:
     """The configured Prefect API, or a local `prefect server start` for as long as the block runs."""
+    from zhaoshang.prefect_api import answers
+
     configured = os.environ.get("PREFECT_API_URL")
     if configured:
         yield configured
@@ -73,7 +65,7 @@ def prefect_server(port: int = 4200, timeout: float = 180) -> Iterator[str]:
                               start_new_session=True)
     try:
         deadline = time.monotonic() + timeout
-        while not _healthy(url):
+        while not answers(url, timeout=2):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the local Prefect server did not start")
             time.sleep(1)
